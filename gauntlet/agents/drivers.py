@@ -1,0 +1,371 @@
+"""Lane-following drivers for every vehicle that is not driven by a stack.
+
+All drivers are stepped together as array operations:
+
+* **localisation** projects each vehicle onto its own path (a :class:`PathBank`),
+  giving path ``s``, lateral offset, lane and lane-frame ``s``;
+* **lateral control** is pure pursuit (from the rear axle) towards a point
+  ``lookahead`` metres ahead on the path, shifted by the driver's lateral-offset
+  transition (lane changes, lane offsets);
+* **longitudinal control** tracks a speed transition (storyboard speed actions)
+  and, for car-following drivers, takes the minimum with IDM towards the
+  nearest obstacle ahead: another vehicle on a lane of the own path, a red
+  stop line, the end of a dead-end lane, or a pedestrian/obstacle in the
+  corridor in front;
+* **lane changes** are decided by MOBIL every ``mobil_interval_s``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gauntlet.agents.idm import IdmParams, idm_acceleration, mobil_gain
+from gauntlet.agents.paths import Chooser, LaneTable, Path, PathBank, build_path
+from gauntlet.agents.profiles import CUBIC, Transitions
+
+PATH_HORIZON_M = 400.0
+PATH_BEHIND_M = 30.0
+EXTEND_WHEN_LEFT_M = 150.0
+DEFAULT_SPEED_MPS = 13.9
+SPEED_GAIN = 1.5
+LANE_CHANGE_S = 4.0
+LANE_CHANGE_COOLDOWN_S = 4.0
+CORRIDOR_LENGTH_M = 40.0
+YELLOW_STOP_DECEL_MPS2 = 3.0
+
+
+@dataclass
+class Obstacles:
+    """Things not on lanes that drivers must not hit: pedestrians, static objects."""
+
+    xy: np.ndarray
+    velocity: np.ndarray
+    radius: np.ndarray
+    actor: np.ndarray
+
+    @classmethod
+    def none(cls) -> Obstacles:
+        return cls(np.zeros((0, 2)), np.zeros((0, 2)), np.zeros(0), np.zeros(0, np.int64))
+
+
+@dataclass
+class StopLines:
+    """Stop lines that currently hold traffic: lane index, lane-frame s, yellow flag."""
+
+    lane: np.ndarray
+    lane_s: np.ndarray
+    yellow: np.ndarray
+
+    @classmethod
+    def none(cls) -> StopLines:
+        return cls(np.zeros(0, np.int64), np.zeros(0), np.zeros(0, bool))
+
+
+class LaneDrivers:
+    """The drivers of ``n`` vehicles (slots); ``actor[k]`` is slot k's actor index."""
+
+    def __init__(
+        self,
+        table: LaneTable,
+        actor: np.ndarray,
+        paths: list[Path],
+        start_s: np.ndarray,
+        half_length: np.ndarray,
+        half_width: np.ndarray,
+        wheelbase: np.ndarray,
+        rear_to_ref: np.ndarray,
+        idm: IdmParams,
+        desired_speed: np.ndarray,
+        follow: np.ndarray,
+        lane_changes: np.ndarray,
+        obey_signals: np.ndarray,
+        choose: Chooser,
+        mobil_interval_s: float = 1.0,
+    ) -> None:
+        n = len(actor)
+        self.table = table
+        self.actor = np.asarray(actor, dtype=np.int64)
+        self.paths = list(paths)
+        self.bank = PathBank(self.paths, len(table))
+        self.slots = np.arange(n)
+        self.s = np.asarray(start_s, dtype=np.float64).copy()
+        self.lateral = np.zeros(n)
+        self.lane = np.zeros(n, np.int64)
+        self.lane_s = np.zeros(n)
+        self.heading_error = np.zeros(n)
+        self.half_length = half_length
+        self.half_width = half_width
+        self.wheelbase = wheelbase
+        self.rear_to_ref = rear_to_ref
+        self.idm = idm
+        self.desired_speed = desired_speed
+        self.follow = follow
+        self.lane_changes = lane_changes
+        self.obey_signals = obey_signals
+        self.choose = choose
+        self.mobil_interval_s = mobil_interval_s
+        self.route_plan: list[list[int]] = [[] for _ in range(n)]
+        self.extend = np.ones(n, dtype=bool)
+        self.horizon = np.full(n, PATH_HORIZON_M)
+        self.offset = Transitions.empty(n)
+        self.speed = Transitions.empty(n)
+        self.prev_lane = np.full(n, -1, np.int64)
+        self.last_change_t = np.full(n, -np.inf)
+        self.last_accel = np.zeros(n)
+        self.gap = np.full(n, np.inf)
+        self.leader_speed = np.zeros(n)
+        self._next_mobil_t = 0.0
+        self._dirty = False
+
+    # ------------------------------------------------------------------ paths
+
+    def set_route(self, slot: int, lanes: list[int], lane_s: float) -> None:
+        """Make ``slot`` follow ``lanes`` from lane-frame ``lane_s`` on ``lanes[0]``."""
+        self.route_plan[slot] = list(lanes[1:])
+        self._rebuild(slot, lanes, lane_s)
+
+    def _rebuild(self, slot: int, lanes: list[int], lane_s: float) -> None:
+        path = build_path(self.table, lanes, lane_s, float(self.horizon[slot]), self.choose, PATH_BEHIND_M)
+        self.paths[slot] = path
+        self.s[slot] = min(lane_s, PATH_BEHIND_M)
+        self._dirty = True
+
+    def commit(self) -> None:
+        """Rebuild the path bank after paths changed (lane changes, new routes)."""
+        if self._dirty:
+            self.bank = PathBank(self.paths, len(self.table))
+            self._dirty = False
+
+    def _extend_paths(self) -> None:
+        remaining = self.bank.length - self.s
+        for slot in np.flatnonzero(remaining < EXTEND_WHEN_LEFT_M):
+            if self.paths[slot].complete or not self.extend[slot]:
+                continue
+            lane = int(self.lane[slot])
+            plan = self.route_plan[slot]
+            if lane in plan:
+                del plan[: plan.index(lane) + 1]
+            self._rebuild(int(slot), [lane, *plan], float(self.lane_s[slot]))
+        self.commit()
+
+    # ------------------------------------------------------------------ localisation
+
+    def localise(self, x: np.ndarray, y: np.ndarray, h: np.ndarray, v: np.ndarray, dt: float) -> None:
+        """Project every slot's vehicle (actor arrays ``x, y, h, v``) onto its path."""
+        a = self.actor
+        s, lat, i = self.bank.project(self.slots, self.s + v[a] * dt, x[a], y[a])
+        self.s = s
+        self.lateral = lat
+        self.lane = self.bank.lane[i]
+        self.lane_s = self.bank.lane_s[i] + (s - (self.bank.key[i] - self.bank.key_offset))
+        self.heading_error = np.angle(np.exp(1j * (h[a] - self.bank.heading[i])))
+        self._extend_paths()
+
+    # ------------------------------------------------------------------ control
+
+    def controls(
+        self,
+        t: float,
+        x: np.ndarray,
+        y: np.ndarray,
+        h: np.ndarray,
+        v: np.ndarray,
+        obstacles: Obstacles,
+        stops: StopLines,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Acceleration and steering commands for every slot."""
+        a = self.actor
+        xa, ya, ha, va = x[a], y[a], h[a], v[a]
+        steer = self._steer(t, xa, ya, ha, va)
+        v_ref, a_ref = self._speed_reference(t, va)
+        accel = a_ref + SPEED_GAIN * (v_ref - va)
+        gap, lead_v = self._gaps(xa, ya, ha, va, obstacles, stops)
+        self.gap, self.leader_speed = gap, lead_v
+        idm = idm_acceleration(va, np.maximum(v_ref, 0.1), gap, va - lead_v, self.idm)
+        free = ~self.speed.active
+        accel = np.where(self.follow, np.where(free, idm, np.minimum(accel, idm)), accel)
+        self.last_accel = accel
+        if t >= self._next_mobil_t:
+            self._next_mobil_t = t + self.mobil_interval_s
+            self._mobil(t, va, v_ref)
+        return accel, steer
+
+    def _steer(self, t: float, x: np.ndarray, y: np.ndarray, h: np.ndarray, v: np.ndarray) -> np.ndarray:
+        c, sn = np.cos(h), np.sin(h)
+        rx = x - self.rear_to_ref * c
+        ry = y - self.rear_to_ref * sn
+        lookahead = np.clip(4.0 + 0.6 * np.abs(v), 5.0, 35.0)
+        tx, ty, th = self.bank.sample(self.slots, self.s + lookahead)
+        off, _ = self.offset.value(t + lookahead / np.maximum(np.abs(v), 1.0))
+        off = np.where(self.offset.active, off, 0.0)
+        tx = tx - off * np.sin(th)
+        ty = ty + off * np.cos(th)
+        dx, dy = tx - rx, ty - ry
+        lx = dx * c + dy * sn
+        ly = -dx * sn + dy * c
+        return np.arctan2(2.0 * self.wheelbase * ly, lx * lx + ly * ly)
+
+    def _speed_reference(self, t: float, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        limit = self.table.speed_limit[self.lane]
+        default = np.where(np.isnan(self.desired_speed), limit, self.desired_speed)
+        default = np.where(np.isnan(default), DEFAULT_SPEED_MPS, default)
+        value, rate = self.speed.value(t)
+        v_ref = np.where(self.speed.active, value, default)
+        a_ref = np.where(self.speed.active, rate, 0.0)
+        return v_ref, a_ref
+
+    def _occupants(self, v: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Lane occupants: every slot on its lane, and on its old lane while changing."""
+        changing = self.prev_lane >= 0
+        lane = np.concatenate((self.lane, self.prev_lane[changing]))
+        lane_s = np.concatenate((self.lane_s, self.lane_s[changing]))
+        speed = np.concatenate((v, v[changing]))
+        half = np.concatenate((self.half_length, self.half_length[changing]))
+        owner = np.concatenate((self.slots, self.slots[changing]))
+        return lane, lane_s, speed, half, owner
+
+    def _gaps(
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        h: np.ndarray,
+        v: np.ndarray,
+        obstacles: Obstacles,
+        stops: StopLines,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        lane, lane_s, speed, half, owner = self._occupants(v)
+        # Vehicles on lanes of the own path.
+        ahead = self.bank.entry[:, lane] + lane_s[None, :] - self.s[:, None]
+        gap = ahead - self.half_length[:, None] - half[None, :]
+        valid = (ahead > 0.0) & (owner[None, :] != self.slots[:, None])
+        gap = np.where(valid, gap, np.inf)
+        k = np.argmin(gap, axis=1)
+        best = gap[self.slots, k]
+        lead_v = np.where(np.isfinite(best), speed[k], 0.0)
+        # Red and yellow stop lines (yellow only when a comfortable stop is possible).
+        if len(stops.lane):
+            line = self.bank.entry[:, stops.lane] + stops.lane_s[None, :] - self.s[:, None]
+            line = line - self.half_length[:, None]
+            need = (v * v)[:, None] / (2.0 * np.maximum(line, 0.1))
+            hold = (line > 0.0) & (~stops.yellow[None, :] | (need < YELLOW_STOP_DECEL_MPS2))
+            hold &= self.obey_signals[:, None]
+            line = np.where(hold, line, np.inf).min(axis=1)
+            closer = line < best
+            best = np.where(closer, line, best)
+            lead_v = np.where(closer, 0.0, lead_v)
+        # The end of a dead-end path.
+        end = np.array([p.complete for p in self.paths]) if self.paths else np.zeros(0, bool)
+        end_gap = np.where(end, self.bank.length - self.s - self.half_length, np.inf)
+        closer = end_gap < best
+        best = np.where(closer, np.maximum(end_gap, 0.0), best)
+        lead_v = np.where(closer, 0.0, lead_v)
+        # Pedestrians and obstacles in the corridor ahead (now or in one second).
+        if len(obstacles.actor):
+            c, sn = np.cos(h)[:, None], np.sin(h)[:, None]
+            dx = obstacles.xy[None, :, 0] - x[:, None]
+            dy = obstacles.xy[None, :, 1] - y[:, None]
+            lon = dx * c + dy * sn
+            lat = -dx * sn + dy * c
+            vlat = -obstacles.velocity[None, :, 0] * sn + obstacles.velocity[None, :, 1] * c
+            reach = self.half_width[:, None] + obstacles.radius[None, :] + 0.3
+            inside = (np.abs(lat) < reach) | (np.abs(lat + vlat) < reach)
+            near = (lon > 0.0) & (lon < CORRIDOR_LENGTH_M) & inside
+            near &= obstacles.actor[None, :] != self.actor[:, None]
+            obs_gap = lon - self.half_length[:, None] - obstacles.radius[None, :]
+            obs_gap = np.where(near, obs_gap, np.inf).min(axis=1)
+            closer = obs_gap < best
+            best = np.where(closer, np.maximum(obs_gap, 0.0), best)
+            lead_v = np.where(closer, 0.0, lead_v)
+        return best, lead_v
+
+    # ------------------------------------------------------------------ lane changes
+
+    def change_lane(self, slot: int, target_lane: int, t: float, duration_s: float, shape: int) -> None:
+        """Start a lane change of ``slot`` onto ``target_lane`` (a lane index)."""
+        old_lane = int(self.lane[slot])
+        lane_s = float(self.lane_s[slot])
+        path_before = self.paths[slot]
+        i, frac = self.bank.segment(np.array([slot]), self.s[slot : slot + 1])
+        px = self.bank.x[i] + (self.bank.x[i + 1] - self.bank.x[i]) * frac
+        py = self.bank.y[i] + (self.bank.y[i + 1] - self.bank.y[i]) * frac
+        xy = np.array([px[0], py[0]])
+        del path_before
+        self.route_plan[slot] = []
+        self._rebuild(slot, [target_lane], lane_s)
+        # Lateral position of the old centre line seen from the new lane.
+        new = self.table.lanes[target_lane]
+        _, t_new = new.local_coordinates(np.array([xy[0]]), np.array([xy[1]]))
+        start = float(np.asarray(t_new).ravel()[0]) + float(self.lateral[slot])
+        self.offset.set(slot, start, 0.0, t, duration_s, shape)
+        self.prev_lane[slot] = old_lane
+        self.last_change_t[slot] = t
+
+    def set_offset(self, slot: int, offset_m: float, t: float, duration_s: float, shape: int) -> None:
+        """Drift to a lateral offset from the lane centre."""
+        value, _ = self.offset.value(t)
+        current = float(value[slot]) if self.offset.active[slot] else 0.0
+        self.offset.set(slot, current, offset_m, t, duration_s, shape)
+
+    def finish_lane_changes(self, t: float) -> None:
+        """Release the old lane of lane changes whose lateral move is over."""
+        done = (self.prev_lane >= 0) & (t >= self.offset.t0 + self.offset.duration)
+        self.prev_lane[done] = -1
+
+    def _mobil(self, t: float, v: np.ndarray, v0: np.ndarray) -> None:
+        lane, lane_s, speed, half, owner = self._occupants(v)
+        cooled = t - self.last_change_t > LANE_CHANGE_COOLDOWN_S
+        can = self.lane_changes & cooled & (self.prev_lane < 0) & (v > 1.0)
+        if not can.any():
+            return
+        rel = lane_s[None, :] - self.lane_s[:, None]
+        not_self = owner[None, :] != self.slots[:, None]
+        own = self.lane[:, None] == lane[None, :]
+        # Old follower: nearest behind on the own lane.
+        behind_own = np.where(own & not_self & (rel < 0), rel, -np.inf)
+        o = np.argmax(behind_own, axis=1)
+        has_o = np.isfinite(behind_own[self.slots, o])
+        dead_end = np.array([p.complete for p in self.paths]) & (self.bank.length - self.s < 200.0)
+        best_gain = np.full(len(self.slots), -np.inf)
+        best_lane = np.full(len(self.slots), -1, np.int64)
+        for side in (self.table.left, self.table.right):
+            target = side[self.lane]
+            ok = can & (target >= 0)
+            if not ok.any():
+                continue
+            on_t = lane[None, :] == target[:, None]
+            front = np.where(on_t & not_self & (rel >= 0), rel, np.inf)
+            back = np.where(on_t & not_self & (rel < 0), rel, -np.inf)
+            f = np.argmin(front, axis=1)
+            b = np.argmax(back, axis=1)
+            f_rel = front[self.slots, f]
+            b_rel = back[self.slots, b]
+            gap_f = f_rel - self.half_length - half[f]
+            gap_b = -b_rel - self.half_length - half[b]
+            ok &= (gap_f > 1.0) & (gap_b > 1.0)
+            has_b = np.isfinite(b_rel)
+            own_after = idm_acceleration(v, v0, gap_f, v - np.where(np.isfinite(f_rel), speed[f], v), self.idm)
+            nb = owner[b]
+            nf_now = np.where(has_b, self.last_accel[nb], 0.0)
+            nf_after = np.where(
+                has_b,
+                idm_acceleration(speed[b], v0[nb], gap_b, speed[b] - v, self.idm, nb),
+                0.0,
+            )
+            no = owner[o]
+            of_now = np.where(has_o, self.last_accel[no], 0.0)
+            old_gap = -behind_own[self.slots, o] - half[o] - self.half_length + 2 * self.half_length + self.gap
+            of_after = np.where(
+                has_o,
+                idm_acceleration(speed[o], v0[no], old_gap, speed[o] - self.leader_speed, self.idm, no),
+                0.0,
+            )
+            gain, safe = mobil_gain(self.last_accel, own_after, nf_now, nf_after, of_now, of_after, self.idm)
+            gain = np.where(dead_end, gain + 10.0, gain)
+            pick = ok & safe & (gain > 0) & (gain > best_gain)
+            best_gain = np.where(pick, gain, best_gain)
+            best_lane = np.where(pick, target, best_lane)
+        for slot in np.flatnonzero(best_lane >= 0):
+            self.change_lane(int(slot), int(best_lane[slot]), t, LANE_CHANGE_S, CUBIC)
+        self.commit()

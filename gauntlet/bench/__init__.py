@@ -1,0 +1,19 @@
+"""Benchmarks behind ``gauntlet bench NAME --json`` (one JSON object per benchmark)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+BENCHMARKS: dict[str, str] = {
+    "step": "gauntlet.bench.step:bench_step",
+}
+
+
+def run_benchmark(name: str, quick: bool = False) -> dict[str, Any]:
+    """Run the benchmark ``name``; returns its JSON-ready result."""
+    import importlib
+
+    module_name, _, attr = BENCHMARKS[name].partition(":")
+    fn: Callable[..., dict[str, Any]] = getattr(importlib.import_module(module_name), attr)
+    return {"benchmark": name, **fn(quick=quick)}

@@ -1,0 +1,259 @@
+"""The ``gauntlet`` command.
+
+Exit codes: 0 everything passed, 1 a scenario failed or errored, 2 a usage or
+input error (bad file, unknown stack). User mistakes never print a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A mistake in the command line or the input files; printed without a traceback."""
+
+
+def _console():  # noqa: ANN202
+    from rich.console import Console
+
+    return Console(stderr=False, highlight=False, soft_wrap=True)
+
+
+def _load_all(paths: Sequence[str]) -> tuple[list, list[str]]:
+    """Load every scenario under ``paths``; return scenarios and error messages."""
+    from gauntlet.scenarios.catalog import find_scenario_files
+    from gauntlet.scenarios.errors import ScenarioError, ScenarioErrors
+    from gauntlet.scenarios.loader import load_scenario
+
+    try:
+        files = find_scenario_files(Path(p) for p in paths)
+    except (FileNotFoundError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    scenarios, errors = [], []
+    for f in files:
+        try:
+            scenarios.append(load_scenario(f))
+        except ScenarioErrors as exc:
+            errors.extend(str(e) for e in exc.errors)
+        except ScenarioError as exc:
+            errors.append(str(exc))
+    return scenarios, errors
+
+
+def _default_paths(paths: Sequence[str]) -> list[str]:
+    if paths:
+        return list(paths)
+    from gauntlet.library import default_suite_paths
+
+    return [str(p) for p in default_suite_paths()]
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from gauntlet.agents.stack import StackError, resolve_stack
+    from gauntlet.evaluation.result import Status
+    from gauntlet.runner.single import RunOptions
+    from gauntlet.runner.suite import run_suite
+
+    scenarios, errors = _load_all(_default_paths(args.paths))
+    if errors:
+        raise UsageError("\n".join(errors))
+    if not scenarios:
+        raise UsageError(f"no scenario files found in {' '.join(args.paths) or 'the default suite'}")
+    if args.stack:
+        try:
+            resolve_stack(args.stack)
+        except StackError as exc:
+            raise UsageError(str(exc)) from None
+    out = Path(args.out)
+    options = RunOptions(stack=args.stack, seed=args.seed, out_dir=out, plots=not args.no_plots)
+    console = _console()
+    with Progress(
+        TextColumn("[bold]running"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.description}"), console=console, transient=True, disable=args.quiet,
+    ) as progress:
+        task = progress.add_task("", total=len(scenarios))
+
+        def advance(result) -> None:  # noqa: ANN001
+            progress.update(task, advance=1, description=f"{result.id} {result.status.value}")
+
+        suite = run_suite(scenarios, options, jobs=args.jobs, on_result=advance)
+    suite.write_json(out / "results.json")
+    if not args.quiet:
+        _print_table(console, suite)
+    counts = suite.counts()
+    console.print(
+        f"{counts['total']} scenarios: {counts['PASS']} passed, {counts['FAIL']} failed, "
+        f"{counts['ERROR']} errors in {suite.wall_time_s:.1f} s; results in {out}/results.json"
+    )
+    for r in suite.results:
+        if r.status is Status.ERROR:
+            console.print(f"[red]ERROR[/red] {r.id}: {r.error.splitlines()[0] if r.error else ''}")
+    return EXIT_OK if counts["FAIL"] == 0 and counts["ERROR"] == 0 else EXIT_FAIL
+
+
+def _print_table(console, suite) -> None:  # noqa: ANN001
+    from rich.table import Table
+
+    style = {"PASS": "green", "FAIL": "red", "ERROR": "bold red"}
+    table = Table(show_lines=False)
+    for col in ("scenario", "status", "min TTC [s]", "max decel [m/s²]", "distance [m]", "failed criteria"):
+        table.add_column(col, justify="left" if col in ("scenario", "failed criteria") else "right")
+    for r in suite.results:
+        m = r.metrics
+        ttc = m.get("min_ttc_s", -1.0)
+        failed = ", ".join(f"{c.name}={c.actual:.3g}" if c.actual is not None else c.name for c in r.failed_criteria)
+        table.add_row(
+            r.id, f"[{style[r.status.value]}]{r.status.value}[/]",
+            f"{ttc:.2f}" if ttc >= 0 else "-", f"{m.get('max_decel_mps2', 0):.1f}" if m else "-",
+            f"{m.get('distance_m', 0):.0f}" if m else "-", failed or (r.error or "").splitlines()[0][:60] if r.error else failed,
+        )
+    console.print(table)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from gauntlet.scenarios.errors import ScenarioError, ScenarioErrors
+    from gauntlet.world.builder import build_world
+
+    scenarios, errors = _load_all(args.paths)
+    for s in scenarios:
+        try:
+            build_world(s)
+        except (ScenarioError, ScenarioErrors) as exc:
+            errors.append(str(exc))
+    for e in errors:
+        print(e, file=sys.stderr)
+    if errors:
+        print(f"{len(errors)} error(s)", file=sys.stderr)
+        return EXIT_FAIL
+    print(f"{len(scenarios)} scenario(s) valid")
+    return EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from gauntlet.runner.single import scenario_id
+
+    scenarios, errors = _load_all(_default_paths([args.path] if args.path else []))
+    if errors:
+        raise UsageError("\n".join(errors))
+    rows = [
+        {"id": scenario_id(s), "name": s.name, "category": s.category, "tags": list(s.tags),
+         "file": s.source.file if s.source else "", "description": s.description}
+        for s in scenarios
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        width = max((len(r["id"]) for r in rows), default=10)
+        for r in rows:
+            print(f"{r['id']:<{width}}  {r['category']:<10}  {', '.join(r['tags'])}")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from gauntlet.world.recorder import Trace
+
+    path = Path(args.trace)
+    if not path.is_file():
+        raise UsageError(f"{path}: no such trace file")
+    try:
+        trace = Trace.load(path)
+    except (OSError, ValueError, KeyError) as exc:
+        raise UsageError(f"{path}: not a Gauntlet trace ({exc})") from None
+    text = trace.to_csv()
+    if args.output:
+        Path(args.output).write_text(text)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from gauntlet.scenarios.jsonschema import scenario_json_schema
+
+    print(json.dumps(scenario_json_schema(), indent=2))
+    return EXIT_OK
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from gauntlet.bench import BENCHMARKS, run_benchmark
+
+    if args.name not in BENCHMARKS:
+        raise UsageError(f"unknown benchmark {args.name!r}; available: {', '.join(sorted(BENCHMARKS))}")
+    result = run_benchmark(args.name, quick=args.quick)
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for k, v in result.items():
+            print(f"{k:>28}: {v}")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="gauntlet", description="Simulation testbed for autonomous driving and robotics.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    r = sub.add_parser("run", help="run scenarios and score them")
+    r.add_argument("paths", nargs="*", metavar="PATH", help="scenario files or folders (default: the smoke suite)")
+    r.add_argument("--out", default="gauntlet-results", help="results folder (default: ./gauntlet-results)")
+    r.add_argument("--seed", type=int, help="override every scenario's seed")
+    r.add_argument("--stack", help="stack name or module:Class (default: each scenario's own)")
+    r.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
+    r.add_argument("--no-plots", action="store_true", help="skip the bird's-eye-view PNGs")
+    r.add_argument("--quiet", action="store_true", help="no progress bar or table")
+    r.set_defaults(func=cmd_run)
+
+    v = sub.add_parser("validate", help="check scenario files; exit 1 on any error")
+    v.add_argument("paths", nargs="+", metavar="PATH")
+    v.set_defaults(func=cmd_validate)
+
+    ls = sub.add_parser("list", help="list scenarios")
+    ls.add_argument("path", nargs="?", metavar="PATH")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(func=cmd_list)
+
+    e = sub.add_parser("export", help="export a trace")
+    e.add_argument("trace", metavar="TRACE", help="a .trace.npz file from a run")
+    e.add_argument("--csv", action="store_true", required=True, help="write CSV (time,id,name,x,y,z,h,p,r,speed)")
+    e.add_argument("-o", "--output", help="file to write (default: standard output)")
+    e.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
+    s.set_defaults(func=cmd_schema)
+
+    b = sub.add_parser("bench", help="run a benchmark")
+    b.add_argument("name", metavar="NAME")
+    b.add_argument("--json", action="store_true", help="one JSON object on standard output")
+    b.add_argument("--quick", action="store_true", help="a short run (for tests)")
+    b.set_defaults(func=cmd_bench)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except UsageError as exc:
+        print(f"gauntlet {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

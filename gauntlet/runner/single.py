@@ -1,0 +1,174 @@
+"""Run one concrete scenario with a stack and score it."""
+
+from __future__ import annotations
+
+import re
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from gauntlet.agents.stack import Control, StackError, make_stack, resolve_stack
+from gauntlet.evaluation.criteria import build_criteria, ttc_to_all
+from gauntlet.evaluation.result import ScenarioResult, Status, overall_status
+from gauntlet.scenarios import schema as sc
+from gauntlet.scenarios.errors import ScenarioError, ScenarioErrors
+from gauntlet.world.builder import build_world
+from gauntlet.world.observation import episode_info, observe
+from gauntlet.world.recorder import Trace
+from gauntlet.world.world import World
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run: stack override, seed override, output folder, plots."""
+
+    stack: str | None = None
+    seed: int | None = None
+    out_dir: Path | None = None
+    plots: bool = True
+
+
+def scenario_id(scenario: sc.Scenario) -> str:
+    """A stable id: ``<file stem>/<scenario name>``."""
+    stem = Path(scenario.source.file).stem if scenario.source and scenario.source.file else "inline"
+    return f"{stem}/{scenario.name}" if stem != scenario.name else scenario.name
+
+
+def safe_name(text: str) -> str:
+    """A file-system-safe rendering of a scenario id."""
+    return re.sub(r"[^A-Za-z0-9._=-]+", "_", text).strip("_")
+
+
+def simulate(scenario: sc.Scenario, options: RunOptions) -> tuple[World, ScenarioResult]:
+    """Build, run and score ``scenario``; return the final world and the result."""
+    sid = scenario_id(scenario)
+    stack_name = options.stack or scenario.ego.stack
+    seed = scenario.seed if options.seed is None else options.seed
+    playback = bool(getattr(resolve_stack(stack_name), "PLAYBACK", False))
+    ego_name = scenario.ego.entity
+    world = build_world(scenario, external=set() if playback else {ego_name}, seed=seed)
+    ego = world.actor_id(ego_name)
+    stack = make_stack(stack_name, scenario.ego.params)
+    stack.reset(episode_info(world, ego, sid, seed))
+    criteria = build_criteria(world, scenario)
+    for c in criteria:
+        c.update(world)
+    latencies: list[float] = []
+    min_ttc = np.inf
+    budget = scenario.ego.step_budget_s
+    stop_reason = "duration"
+    wall0 = time.perf_counter()
+    steps = int(round(scenario.stop.duration_s / scenario.dt_s))
+    try:
+        for _ in range(steps):
+            controls: dict[int, Control] = {}
+            if not playback:
+                obs = observe(world, ego)
+                t0 = time.perf_counter()
+                controls[ego] = stack.step(obs)
+                spent = time.perf_counter() - t0
+                latencies.append(spent)
+                if budget is not None and spent > budget:
+                    stop_reason = f"stack step took {spent * 1e3:.1f} ms, over the {budget * 1e3:.1f} ms budget"
+                    break
+            world.step(controls)
+            for c in criteria:
+                c.update(world)
+            min_ttc = min(min_ttc, ttc_to_all(world, ego))
+            if scenario.stop.on_collision and any(ego in (e.a, e.b) for e in world.collisions):
+                stop_reason = "collision"
+                break
+            if world.storyboard is not None and world.storyboard.stop_requested:
+                stop_reason = "stop condition"
+                break
+    finally:
+        close = getattr(stack, "close", None)
+        if callable(close):
+            close()
+    results = [c.result() for c in criteria]
+    status = overall_status(results)
+    if stop_reason.startswith("stack step took"):
+        status = Status.FAIL
+    trace = world.recorder.trace()
+    metrics = _metrics(trace, ego, world, min_ttc, latencies)
+    result = ScenarioResult(
+        id=sid, name=scenario.name, file=scenario.source.file if scenario.source else "",
+        category=scenario.category, tags=scenario.tags, seed=seed, stack=stack_name, status=status,
+        criteria=tuple(results), metrics=metrics, sim_time_s=world.time_s,
+        wall_time_s=time.perf_counter() - wall0, steps=world.step_index, stop_reason=stop_reason,
+    )
+    return world, result
+
+
+def _metrics(trace: Trace, ego: int, world: World, min_ttc: float, latencies: list[float]) -> dict[str, float]:
+    speed = trace.data["speed"][:, ego]
+    accel = trace.data["accel"][1:, ego] if len(speed) > 1 else np.zeros(1)
+    m = {
+        "distance_m": float(world.odometer[ego]),
+        "mean_speed_mps": float(speed.mean()),
+        "max_speed_mps": float(speed.max()),
+        "max_decel_mps2": float(max(0.0, -accel.min())),
+        "min_ttc_s": float(min_ttc) if np.isfinite(min_ttc) else -1.0,
+        "collisions": float(sum(ego in (e.a, e.b) for e in world.collisions)),
+    }
+    if latencies:
+        lat = np.array(latencies) * 1e3
+        m["stack_latency_p50_ms"] = float(np.percentile(lat, 50))
+        m["stack_latency_p99_ms"] = float(np.percentile(lat, 99))
+    return m
+
+
+def run_scenario(scenario: sc.Scenario, options: RunOptions) -> ScenarioResult:
+    """Run ``scenario``; write its trace and plot to ``options.out_dir``.
+
+    Bad input and crashing stacks give an ERROR result with the message; they
+    never raise.
+    """
+    sid = scenario_id(scenario)
+    t0 = time.perf_counter()
+    try:
+        world, result = simulate(scenario, options)
+    except (ScenarioError, ScenarioErrors, StackError) as exc:
+        return _error_result(scenario, sid, options, str(exc), t0)
+    except Exception as exc:  # noqa: BLE001 - a crashing stack must not stop the suite
+        tb = traceback.format_exc(limit=6)
+        return _error_result(scenario, sid, options, f"{type(exc).__name__}: {exc}\n{tb}", t0)
+    if options.out_dir is not None:
+        result = _write_artifacts(world, result, scenario, options)
+    return result
+
+
+def _write_artifacts(world: World, result: ScenarioResult, scenario: sc.Scenario, options: RunOptions) -> ScenarioResult:
+    from dataclasses import replace
+
+    out = Path(options.out_dir) / "scenarios"
+    out.mkdir(parents=True, exist_ok=True)
+    base = safe_name(result.id)
+    trace_path = out / f"{base}.trace.npz"
+    trace = world.recorder.trace()
+    trace.save(trace_path)
+    plot_path = None
+    if options.plots:
+        from gauntlet.evaluation.plots import bird_eye_view
+
+        plot_path = out / f"{base}.png"
+        bird_eye_view(world.network, trace, world.collisions, plot_path, title=f"{result.id} — {result.status.value}")
+    root = Path(options.out_dir)
+    return replace(
+        result,
+        trace=str(trace_path.relative_to(root)),
+        plot=str(plot_path.relative_to(root)) if plot_path else None,
+    )
+
+
+def _error_result(scenario: sc.Scenario, sid: str, options: RunOptions, message: str, t0: float) -> ScenarioResult:
+    return ScenarioResult(
+        id=sid, name=scenario.name, file=scenario.source.file if scenario.source else "",
+        category=scenario.category, tags=scenario.tags,
+        seed=scenario.seed if options.seed is None else options.seed,
+        stack=options.stack or scenario.ego.stack, status=Status.ERROR,
+        wall_time_s=time.perf_counter() - t0, stop_reason="error", error=message,
+    )

@@ -1,0 +1,77 @@
+"""Rules of the format that field types and bounds cannot express.
+
+Each rule looks at one object of a converted scenario and reports problems at
+its key path. Rules that need the map (lane ids, signal ids) are checked when
+the world is built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from gauntlet.scenarios.errors import KeyPath, ScenarioError, error_at
+from gauntlet.scenarios.references import iter_with_paths
+from gauntlet.scenarios.schema import (
+    AllTrigger,
+    AnyTrigger,
+    FollowRouteAction,
+    FollowTrajectoryAction,
+    Scenario,
+    SignalPlan,
+    SpeedAction,
+    WalkBehaviour,
+)
+
+Problem = tuple[KeyPath, str]
+
+
+def check_rules(scenario: Scenario) -> list[ScenarioError]:
+    """Apply every rule to every object of ``scenario``.
+
+    Returns:
+        The problems found, located with ``scenario.source``.
+    """
+    errors = []
+    for path, obj in iter_with_paths(scenario):
+        rule = RULES.get(type(obj))
+        if rule is not None:
+            for relative, message in rule(obj):
+                errors.append(error_at(scenario.source, (*path, *relative), message))
+    return errors
+
+
+def _speed_transition(action: SpeedAction) -> Iterator[Problem]:
+    given = [name for name in ("duration_s", "rate_mps2", "distance_m") if getattr(action, name) is not None]
+    if action.shape != "step" and len(given) != 1:
+        found = f"got {', '.join(given)}" if given else "got none"
+        yield (), f"a '{action.shape}' speed change needs exactly one of duration_s, rate_mps2, distance_m; {found}"
+
+
+def _trajectory(action: FollowTrajectoryAction) -> Iterator[Problem]:
+    if len(action.points) < 2:
+        yield ("points",), f"expected at least two points, got {len(action.points)}"
+    for index in range(1, len(action.points)):
+        before, after = action.points[index - 1].t_s, action.points[index].t_s
+        if after <= before:
+            yield ("points", index, "t_s"), f"times must increase: {after!r} follows {before!r}"
+
+
+def _not_empty(field: str, noun: str) -> Callable[[Any], Iterator[Problem]]:
+    def rule(obj: Any) -> Iterator[Problem]:
+        if not getattr(obj, field):
+            yield (field,), f"expected at least one {noun}, got an empty list"
+
+    return rule
+
+
+#: The rule for each schema class that has one.
+RULES: dict[type, Callable[[Any], Iterator[Problem]]] = {
+    SpeedAction: _speed_transition,
+    FollowTrajectoryAction: _trajectory,
+    FollowRouteAction: _not_empty("waypoints", "waypoint"),
+    WalkBehaviour: _not_empty("path", "waypoint"),
+    AllTrigger: _not_empty("conditions", "condition"),
+    AnyTrigger: _not_empty("conditions", "condition"),
+    SignalPlan: _not_empty("signals", "signal id"),
+}

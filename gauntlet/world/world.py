@@ -1,0 +1,337 @@
+"""The simulation kernel: a fixed-step world of actors on a road network.
+
+One :meth:`World.step` runs, in order: the storyboard (triggers -> actions),
+traffic-light states, the behaviour models of every actor not driven from
+outside, the motion models (one vectorised step per model), scripted
+trajectories, localisation, collisions, off-road checks and the recorder.
+The world holds no global state and draws randomness only from its own
+generator, so the same scenario, seed and stack give a bit-identical trace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from gauntlet.agents.drivers import LaneDrivers, Obstacles, StopLines
+from gauntlet.agents.paths import LaneTable
+from gauntlet.agents.stack import Control, EgoState, ObjectList
+from gauntlet.agents.walkers import Walkers
+from gauntlet.dynamics.base import HEADING, SPEED, X, Y, MotionModel
+from gauntlet.maps.network import RoadNetwork
+from gauntlet.world.collision import box_corners, boxes_overlap, candidate_pairs
+from gauntlet.world.recorder import Recorder
+from gauntlet.world.signals import RED, YELLOW, SignalController
+
+VEHICLE_TYPES = frozenset({"car", "truck", "bus", "motorcycle", "bicycle"})
+OBSERVATION_RANGE_M = 150.0
+
+
+@dataclass(frozen=True)
+class ActorInfo:
+    """Static facts about one actor."""
+
+    id: int
+    name: str
+    type: str
+    length_m: float
+    width_m: float
+    height_m: float
+    wheelbase_m: float
+
+
+@dataclass
+class MotionGroup:
+    """Actors that share one motion model, stepped together."""
+
+    model: MotionModel
+    actors: np.ndarray
+    state: np.ndarray
+    control: np.ndarray
+
+
+@dataclass(frozen=True)
+class CollisionEvent:
+    """First contact between two actors."""
+
+    time_s: float
+    a: int
+    b: int
+
+
+@dataclass
+class ScriptedMotion:
+    """A timed polyline an actor follows exactly (storyboard FollowTrajectory)."""
+
+    t: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    h: np.ndarray
+
+
+@dataclass(frozen=True)
+class SignalStop:
+    """Where a signal holds traffic: lane index in the lane table, lane-frame s."""
+
+    signal_id: str
+    lane: int
+    lane_s: float
+
+
+@dataclass
+class World:
+    """A running simulation. Build one with :func:`gauntlet.world.builder.build_world`."""
+
+    network: RoadNetwork
+    lanes: LaneTable
+    dt: float
+    rng: np.random.Generator
+    actors: list[ActorInfo]
+    groups: list[MotionGroup]
+    drivers: LaneDrivers
+    driver_slot: dict[int, int]
+    walkers: Walkers
+    signals: SignalController
+    signal_stops: list[SignalStop]
+    external: set[int]
+    capacity_steps: int = 1000
+    storyboard: Callable[[World], None] | None = None
+    time_s: float = 0.0
+    step_index: int = 0
+    collisions: list[CollisionEvent] = field(default_factory=list)
+    scripted: dict[int, ScriptedMotion] = field(default_factory=dict)
+    stopped_by_collision: set[int] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        n = len(self.actors)
+        self.index = {a.name: a.id for a in self.actors}
+        self.types = [a.type for a in self.actors]
+        self.length = np.array([a.length_m for a in self.actors])
+        self.width = np.array([a.width_m for a in self.actors])
+        self.radius = 0.5 * np.hypot(self.length, self.width)
+        self.x, self.y, self.h, self.v = (np.zeros(n) for _ in range(4))
+        self.z, self.pitch, self.roll = np.zeros(n), np.zeros(n), np.zeros(n)
+        self.accel, self.yaw_rate, self.odometer = np.zeros(n), np.zeros(n), np.zeros(n)
+        self.off_road = np.zeros(n, dtype=bool)
+        self.is_vehicle = np.array([t in VEHICLE_TYPES for t in self.types])
+        self.is_walker = np.array([t == "pedestrian" for t in self.types])
+        self.obstacle_ids = np.flatnonzero(~self.is_vehicle)
+        self._contacts: set[tuple[int, int]] = set()
+        self.group_of = np.full(n, -1, np.int64)
+        self.row_of = np.full(n, -1, np.int64)
+        for g, group in enumerate(self.groups):
+            self.group_of[group.actors] = g
+            self.row_of[group.actors] = np.arange(len(group.actors))
+        self._gather_states()
+        self._stop_lane = np.array([s.lane for s in self.signal_stops], dtype=np.int64)
+        self._stop_s = np.array([s.lane_s for s in self.signal_stops])
+        self._stop_signal = [s.signal_id for s in self.signal_stops]
+        self.signals.update(0.0)
+        self.drivers.localise(self.x, self.y, self.h, np.zeros(n), 0.0)
+        self._update_terrain()
+        self.off_road = ~self.network.on_drivable(self.x, self.y)
+        self.recorder = Recorder(
+            np.arange(n), [a.name for a in self.actors], self.types, self.length, self.width,
+            self.capacity_steps + 1,
+        )
+        self._record()
+
+    # ------------------------------------------------------------------ state access
+
+    def actor_id(self, name: str) -> int:
+        """Index of the actor called ``name``."""
+        return self.index[name]
+
+    def _gather_states(self) -> None:
+        for group in self.groups:
+            a = group.actors
+            self.x[a] = group.state[:, X]
+            self.y[a] = group.state[:, Y]
+            self.h[a] = group.state[:, HEADING]
+            self.v[a] = group.state[:, SPEED]
+
+    def set_pose(self, actor: int, x: float, y: float, h: float, speed: float | None = None) -> None:
+        """Place an actor (teleport); its driver, if any, re-localises on the next step."""
+        group = self.groups[self.group_of[actor]] if self.group_of[actor] >= 0 else None
+        if group is not None:
+            row = self.row_of[actor]
+            group.state[row, X], group.state[row, Y], group.state[row, HEADING] = x, y, h
+            if speed is not None:
+                group.state[row, SPEED] = speed
+        self.x[actor], self.y[actor], self.h[actor] = x, y, h
+        if speed is not None:
+            self.v[actor] = speed
+
+    def set_speed(self, actor: int, speed: float) -> None:
+        """Set an actor's speed at once (the initial state, a step speed change)."""
+        if self.group_of[actor] >= 0:
+            self.groups[self.group_of[actor]].state[self.row_of[actor], SPEED] = speed
+        self.v[actor] = speed
+
+    def drivers_slot(self, actor: int) -> int | None:
+        """The driver slot of a lane-following actor, or None."""
+        return self.driver_slot.get(actor)
+
+    def relocate(self, actor: int) -> None:
+        """Find the lane under an actor again (after a teleport) and follow it."""
+        slot = self.driver_slot.get(actor)
+        if slot is None:
+            return
+        found = self.network.locate(float(self.x[actor]), float(self.y[actor]), float(self.h[actor]))
+        if found is None or found.key not in self.lanes.index:
+            return
+        self.drivers.set_route(slot, [self.lanes.index[found.key]], float(found.s))
+        self.drivers.commit()
+
+    # ------------------------------------------------------------------ stepping
+
+    def step(self, controls: Mapping[int, Control] | None = None) -> None:
+        """Advance the world by ``dt``; ``controls`` drive the external actors."""
+        controls = controls or {}
+        if self.storyboard is not None:
+            self.storyboard(self)
+        states = self.signals.update(self.time_s)
+        self._behaviours(states)
+        for actor, control in controls.items():
+            g = self.group_of[actor]
+            if g >= 0:
+                self.groups[g].control[self.row_of[actor]] = (control.accel_mps2, control.steer_rad)
+        v_before, h_before = self.v.copy(), self.h.copy()
+        for group in self.groups:
+            group.state = group.model.step(group.state, group.control, self.dt)
+        self._gather_states()
+        self.time_s = (self.step_index + 1) * self.dt
+        self.step_index += 1
+        self._apply_scripts()
+        self._freeze_crashed()
+        self.accel = (self.v - v_before) / self.dt
+        self.yaw_rate = np.angle(np.exp(1j * (self.h - h_before))) / self.dt
+        self.odometer += np.abs(self.v) * self.dt
+        self.drivers.localise(self.x, self.y, self.h, self.v, self.dt)
+        self.drivers.finish_lane_changes(self.time_s)
+        self._update_terrain()
+        self._detect_collisions()
+        self.off_road = ~self.network.on_drivable(self.x, self.y)
+        self._record()
+
+    def _behaviours(self, signal_states: Mapping[str, str]) -> None:
+        if self.signal_stops:
+            states = [signal_states.get(sid, "off") for sid in self._stop_signal]
+            held = np.array([s in (RED, YELLOW) for s in states])
+            yellow = np.array([s == YELLOW for s in states])
+            stops = StopLines(self._stop_lane[held], self._stop_s[held], yellow[held])
+        else:
+            stops = StopLines.none()
+        ob = self.obstacle_ids
+        vel = np.stack((self.v[ob] * np.cos(self.h[ob]), self.v[ob] * np.sin(self.h[ob])), axis=1)
+        obstacles = Obstacles(np.stack((self.x[ob], self.y[ob]), axis=1), vel, self.radius[ob], ob)
+        accel, steer = self.drivers.controls(self.time_s, self.x, self.y, self.h, self.v, obstacles, stops)
+        for group in self.groups:
+            if group.model.CONTROL_FIELDS[0].startswith("accel"):
+                slots = self._slots_of(group)
+                mask = slots >= 0
+                group.control[mask, 0] = accel[slots[mask]]
+                group.control[mask, 1] = steer[slots[mask]]
+        if self.walkers.walkers:
+            veh = np.flatnonzero(self.is_vehicle)
+            vxy = np.stack((self.x[veh], self.y[veh]), axis=1)
+            vvel = np.stack((self.v[veh] * np.cos(self.h[veh]), self.v[veh] * np.sin(self.h[veh])), axis=1)
+            on_road = ~self.off_road
+            for actor, (vx, vy) in self.walkers.velocity_commands(self.x, self.y, vxy, vvel, on_road).items():
+                g = self.group_of[actor]
+                if g >= 0:
+                    self.groups[g].control[self.row_of[actor]] = (vx, vy)
+
+    def _slots_of(self, group: MotionGroup) -> np.ndarray:
+        cache = getattr(group, "_slots", None)
+        if cache is None:
+            cache = np.array(
+                [self.driver_slot.get(int(a), -1) if int(a) not in self.external else -1 for a in group.actors],
+                dtype=np.int64,
+            )
+            group._slots = cache  # type: ignore[attr-defined]
+        return cache
+
+    def release(self, actor: int) -> None:
+        """Hand an externally driven actor back to its behaviour model (and back)."""
+        self.external.discard(actor)
+        for group in self.groups:
+            group._slots = None  # type: ignore[attr-defined]
+
+    def _apply_scripts(self) -> None:
+        for actor, m in list(self.scripted.items()):
+            t = self.time_s
+            x = float(np.interp(t, m.t, m.x))
+            y = float(np.interp(t, m.t, m.y))
+            h = float(np.interp(t, m.t, np.unwrap(m.h)))
+            k = int(np.clip(np.searchsorted(m.t, t) - 1, 0, len(m.t) - 2))
+            seg = np.hypot(m.x[k + 1] - m.x[k], m.y[k + 1] - m.y[k]) / max(m.t[k + 1] - m.t[k], 1e-9)
+            speed = float(seg) if t < m.t[-1] else 0.0
+            self.set_pose(actor, x, y, h, speed)
+
+    def _freeze_crashed(self) -> None:
+        for actor in self.stopped_by_collision:
+            self.set_speed(actor, 0.0)
+
+    def _update_terrain(self) -> None:
+        # Elevation is read from the lane each vehicle drives on; flat maps skip this.
+        if not getattr(self.network, "has_elevation", False):
+            return
+        for actor, slot in self.driver_slot.items():
+            lane = self.lanes.lanes[int(self.drivers.lane[slot])]
+            s = float(self.drivers.lane_s[slot])
+            z0 = float(np.asarray(lane.elevation_at(np.array([s])))[0])
+            z1 = float(np.asarray(lane.elevation_at(np.array([s + 1.0])))[0])
+            self.z[actor] = z0
+            self.pitch[actor] = -np.arctan(z1 - z0)
+
+    def _detect_collisions(self) -> None:
+        i, j = candidate_pairs(self.x, self.y, self.radius)
+        if not len(i):
+            self._contacts = set()
+            return
+        hl, hw = 0.5 * self.length, 0.5 * self.width
+        corners = box_corners(self.x, self.y, self.h, hl, hw)
+        hit = boxes_overlap(corners[i], corners[j])
+        contacts = {(int(a), int(b)) for a, b in zip(i[hit], j[hit], strict=True)}
+        for a, b in sorted(contacts - self._contacts):
+            self.collisions.append(CollisionEvent(self.time_s, a, b))
+            for actor in (a, b):
+                if actor not in self.external:
+                    self.stopped_by_collision.add(actor)
+        self._contacts = contacts
+
+    def _record(self) -> None:
+        self.recorder.append(
+            self.time_s,
+            {"x": self.x, "y": self.y, "z": self.z, "h": self.h, "p": self.pitch, "r": self.roll,
+             "speed": self.v, "accel": self.accel},
+        )
+
+    # ------------------------------------------------------------------ observations
+
+    def ego_state(self, actor: int) -> EgoState:
+        """The ego's own state."""
+        a = self.actors[actor]
+        return EgoState(
+            float(self.x[actor]), float(self.y[actor]), float(self.h[actor]), float(self.v[actor]),
+            float(self.accel[actor]), float(self.yaw_rate[actor]), a.length_m, a.width_m, a.wheelbase_m,
+        )
+
+    def objects_near(self, actor: int, range_m: float = OBSERVATION_RANGE_M) -> ObjectList:
+        """Ground-truth object list of every other actor within ``range_m``."""
+        d2 = (self.x - self.x[actor]) ** 2 + (self.y - self.y[actor]) ** 2
+        sel = np.flatnonzero(d2 < range_m * range_m)
+        sel = sel[sel != actor]
+        h, v = self.h[sel], self.v[sel]
+        return ObjectList(
+            ids=sel,
+            types=tuple(self.types[k] for k in sel),
+            xy=np.stack((self.x[sel], self.y[sel]), axis=1),
+            heading=h,
+            velocity=np.stack((v * np.cos(h), v * np.sin(h)), axis=1),
+            length=self.length[sel],
+            width=self.width[sel],
+        )
