@@ -25,7 +25,7 @@ from gauntlet.agents.idm import IdmParams, idm_acceleration, mobil_gain
 from gauntlet.agents.paths import Chooser, LaneTable, Path, PathBank, build_path
 from gauntlet.agents.profiles import CUBIC, Transitions
 
-PATH_HORIZON_M = 400.0
+PATH_HORIZON_M = 1000.0
 PATH_BEHIND_M = 30.0
 EXTEND_WHEN_LEFT_M = 150.0
 DEFAULT_SPEED_MPS = 13.9
@@ -117,7 +117,6 @@ class LaneDrivers:
         self.gap = np.full(n, np.inf)
         self.leader_speed = np.zeros(n)
         self._next_mobil_t = 0.0
-        self._dirty = False
 
     # ------------------------------------------------------------------ paths
 
@@ -129,14 +128,11 @@ class LaneDrivers:
     def _rebuild(self, slot: int, lanes: list[int], lane_s: float) -> None:
         path = build_path(self.table, lanes, lane_s, float(self.horizon[slot]), self.choose, PATH_BEHIND_M)
         self.paths[slot] = path
+        self.bank.set(slot, path)
         self.s[slot] = min(lane_s, PATH_BEHIND_M)
-        self._dirty = True
 
     def commit(self) -> None:
-        """Rebuild the path bank after paths changed (lane changes, new routes)."""
-        if self._dirty:
-            self.bank = PathBank(self.paths, len(self.table))
-            self._dirty = False
+        """Kept for callers that batch path changes; the bank is updated per slot."""
 
     def _extend_paths(self) -> None:
         remaining = self.bank.length - self.s
@@ -159,7 +155,7 @@ class LaneDrivers:
         self.s = s
         self.lateral = lat
         self.lane = self.bank.lane[i]
-        self.lane_s = self.bank.lane_s[i] + (s - (self.bank.key[i] - self.bank.key_offset))
+        self.lane_s = self.bank.lane_s[i] + (s - self.bank.s[i])
         self.heading_error = np.angle(np.exp(1j * (h[a] - self.bank.heading[i])))
         self._extend_paths()
 
@@ -309,9 +305,19 @@ class LaneDrivers:
         self.offset.set(slot, current, offset_m, t, duration_s, shape)
 
     def finish_lane_changes(self, t: float) -> None:
-        """Release the old lane of lane changes whose lateral move is over."""
-        done = (self.prev_lane >= 0) & (t >= self.offset.t0 + self.offset.duration)
-        self.prev_lane[done] = -1
+        """Retire finished transitions.
+
+        A lane change releases its old lane; an offset transition back to the
+        centre line ends; a finished speed transition leaves its end value as
+        the desired speed.
+        """
+        over = t >= self.offset.t0 + self.offset.duration
+        self.prev_lane[(self.prev_lane >= 0) & over] = -1
+        self.offset.active &= ~(over & (self.offset.end == 0.0))
+        done = self.speed.active & (t >= self.speed.t0 + self.speed.duration)
+        if done.any():
+            self.desired_speed[done] = self.speed.end[done]
+            self.speed.active[done] = False
 
     def _mobil(self, t: float, v: np.ndarray, v0: np.ndarray) -> None:
         lane, lane_s, speed, half, owner = self._occupants(v)

@@ -16,8 +16,8 @@ import numpy as np
 
 from gauntlet.maps.network import LaneKey, RoadNetwork
 
-#: Gap between consecutive paths in the bank's key space, so no lookup crosses over.
-_KEY_GAP = 1.0e4
+#: Spacing of path samples, m. Paths are sampled uniformly so lookups need no search.
+PATH_DS = 0.5
 
 
 @dataclass(frozen=True)
@@ -124,17 +124,19 @@ def build_path(
         nxt = queue[0] if queue else None
         lateral_next = nxt is not None and nxt in (table.left[current], table.right[current])
         s_to = lane_len
+        if not queue:
+            # Only as much of this lane as the horizon still needs.
+            s_to = min(lane_len, s_from + max(behind + horizon_m - travelled, 1.0))
         if lateral_next:
             switch_at = (start_s if not order else s_from) + 5.0
             s_to = min(lane_len, max(s_from + 1.0, switch_at))
         mask = (cl.s >= s_from) & (cl.s <= s_to)
         ss = np.concatenate(([s_from], cl.s[mask], [s_to]))
         ss = np.unique(ss)
-        xy = np.asarray(table.lanes[current].position(ss, np.zeros_like(ss)))
         order.append(current)
         entry_offsets.append(travelled - s_from)
-        seg_x.append(xy[:, 0])
-        seg_y.append(xy[:, 1])
+        seg_x.append(np.interp(ss, cl.s, cl.x))
+        seg_y.append(np.interp(ss, cl.s, cl.y))
         seg_lane.append(np.full(len(ss), current, dtype=np.int64))
         seg_ls.append(ss)
         travelled += s_to - s_from
@@ -144,7 +146,7 @@ def build_path(
             s_from = min(table.length[current], s_to + 20.0)
             travelled += 20.0
             continue
-        if travelled - behind >= horizon_m and not queue:
+        if travelled - behind >= horizon_m - 1e-9 and not queue:
             break
         if queue:
             current = queue.pop(0)
@@ -160,10 +162,24 @@ def build_path(
     lane_idx = np.concatenate(seg_lane)
     lane_s = np.concatenate(seg_ls)
     x, y, lane_idx, lane_s = _drop_duplicates(x, y, lane_idx, lane_s)
-    ds = np.hypot(np.diff(x), np.diff(y))
-    s = np.concatenate(([0.0], np.cumsum(ds)))
-    heading = _polyline_heading(x, y)
-    return Path(s, x, y, heading, lane_idx, lane_s, tuple(order), tuple(entry_offsets), complete)
+    s = np.concatenate(([0.0], np.cumsum(np.hypot(np.diff(x), np.diff(y)))))
+    return _resample(s, x, y, lane_idx, lane_s, tuple(order), tuple(entry_offsets), complete)
+
+
+def _resample(
+    s: np.ndarray, x: np.ndarray, y: np.ndarray, lane: np.ndarray, lane_s: np.ndarray,
+    order: tuple[int, ...], entry: tuple[float, ...], complete: bool,
+) -> Path:
+    """Resample a polyline on the uniform grid ``s = k * PATH_DS`` (plus its end point)."""
+    length = float(s[-1])
+    su = np.arange(0.0, length, PATH_DS)
+    su = np.append(su, length) if length - su[-1] > 1e-9 else su
+    if len(su) < 2:
+        su = np.array([0.0, max(length, 1e-3)])
+    xu = np.interp(su, s, x)
+    yu = np.interp(su, s, y)
+    seg = np.clip(np.searchsorted(s, su, side="right") - 1, 0, len(s) - 1)
+    return Path(su, xu, yu, _polyline_heading(xu, yu), lane[seg], lane_s[seg] + (su - s[seg]), order, entry, complete)
 
 
 def _drop_duplicates(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -179,51 +195,73 @@ def _polyline_heading(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 class PathBank:
-    """The paths of many actors (slots) in flat arrays for vectorised queries."""
+    """The paths of many actors (slots) in flat arrays for vectorised queries.
+
+    Each slot owns one row of ``capacity`` samples. Paths are sampled every
+    :data:`PATH_DS` metres (their last segment may be shorter), so the sample
+    index of a path ``s`` is arithmetic: no search, whatever the number of
+    slots. Replacing a slot's path rewrites only its row.
+    """
 
     def __init__(self, paths: Sequence[Path], n_lanes: int) -> None:
         self.paths = list(paths)
-        self.n_lanes = n_lanes
-        n = len(self.paths)
-        lengths = np.array([p.length for p in self.paths]) if n else np.zeros(0)
-        counts = np.array([len(p.s) for p in self.paths], dtype=np.int64) if n else np.zeros(0, np.int64)
-        self.length = lengths
-        self.key_offset = np.concatenate(([0.0], np.cumsum(lengths + _KEY_GAP)[:-1])) if n else lengths
-        self.first = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64) if n else counts
-        self.last = self.first + counts - 1
-        if n:
-            self.key = np.concatenate([p.s + o for p, o in zip(self.paths, self.key_offset, strict=True)])
-            self.x = np.concatenate([p.x for p in self.paths])
-            self.y = np.concatenate([p.y for p in self.paths])
-            self.heading = np.concatenate([p.heading for p in self.paths])
-            self.lane = np.concatenate([p.lane for p in self.paths])
-            self.lane_s = np.concatenate([p.lane_s for p in self.paths])
-        else:
-            self.key = self.x = self.y = self.heading = self.lane_s = np.zeros(0)
-            self.lane = np.zeros(0, np.int64)
-        # entry[slot, lane]: path s at which that lane's s=0 lies (inf where absent).
-        self.entry = np.full((n, max(n_lanes, 1)), np.inf)
+        self.n_lanes = max(n_lanes, 1)
+        self._allocate(len(self.paths), max((len(p.s) for p in self.paths), default=2))
         for slot, p in enumerate(self.paths):
-            for lane, off in zip(p.lanes[::-1], p.lane_entry_s[::-1], strict=True):
-                self.entry[slot, lane] = off
+            self.set(slot, p)
+
+    def _allocate(self, n: int, capacity: int) -> None:
+        self.capacity = capacity
+        self.s2 = np.zeros((n, capacity))
+        self.x2 = np.zeros((n, capacity))
+        self.y2 = np.zeros((n, capacity))
+        self.heading2 = np.zeros((n, capacity))
+        self.lane2 = np.zeros((n, capacity), dtype=np.int64)
+        self.lane_s2 = np.zeros((n, capacity))
+        self.s, self.x, self.y = self.s2.ravel(), self.x2.ravel(), self.y2.ravel()
+        self.heading, self.lane, self.lane_s = self.heading2.ravel(), self.lane2.ravel(), self.lane_s2.ravel()
+        self.length = np.zeros(n)
+        self.first = np.arange(n, dtype=np.int64) * capacity
+        self.last_segment = np.zeros(n, dtype=np.int64)
+        self.entry = np.full((n, self.n_lanes), np.inf)
+
+    def set(self, slot: int, path: Path) -> None:
+        """Replace the path of ``slot``."""
+        m = len(path.s)
+        self.paths[slot] = path
+        if m > self.capacity:
+            paths = self.paths
+            self._allocate(len(paths), max(m, 2 * self.capacity))
+            for k, p in enumerate(paths):
+                self.set(k, p)
+            return
+        for dst, src in ((self.s2, path.s), (self.x2, path.x), (self.y2, path.y),
+                         (self.heading2, path.heading), (self.lane2, path.lane), (self.lane_s2, path.lane_s)):
+            dst[slot, :m] = src
+            dst[slot, m:] = src[-1]
+        self.length[slot] = path.length
+        self.last_segment[slot] = m - 2
+        self.entry[slot] = np.inf
+        for lane, off in zip(path.lanes[::-1], path.lane_entry_s[::-1], strict=True):
+            self.entry[slot, lane] = off
 
     def segment(self, slots: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Sample index ``i`` and fraction in ``[0, 1]`` of path ``s`` on each slot's path."""
-        key = self.key_offset[slots] + np.clip(s, 0.0, self.length[slots])
-        i = np.searchsorted(self.key, key, side="right") - 1
-        i = np.clip(i, self.first[slots], self.last[slots] - 1)
-        span = self.key[i + 1] - self.key[i]
-        frac = np.clip((key - self.key[i]) / span, 0.0, 1.0)
+        """Flat sample index ``i`` and fraction in ``[0, 1]`` of path ``s`` on each slot's path."""
+        k = np.minimum((np.maximum(s, 0.0) * (1.0 / PATH_DS)).astype(np.int64), self.last_segment[slots])
+        i = self.first[slots] + k
+        s0 = self.s[i]
+        frac = np.clip((s - s0) / (self.s[i + 1] - s0), 0.0, 1.0)
         return i, frac
 
     def sample(self, slots: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """World ``x, y, heading`` at path ``s`` (extrapolated straight past the end)."""
         i, frac = self.segment(slots, s)
-        x = self.x[i] + (self.x[i + 1] - self.x[i]) * frac
-        y = self.y[i] + (self.y[i + 1] - self.y[i]) * frac
+        x0, y0 = self.x[i], self.y[i]
+        x = x0 + (self.x[i + 1] - x0) * frac
+        y = y0 + (self.y[i + 1] - y0) * frac
         h = self.heading[i]
         over = s - self.length[slots]
-        if np.any(over > 0):
+        if (over > 0).any():
             o = np.maximum(over, 0.0)
             x = x + o * np.cos(h)
             y = y + o * np.sin(h)
@@ -235,16 +273,20 @@ class PathBank:
         """Path ``s``, signed lateral offset (left positive) and sample index of points.
 
         ``s_guess`` must be within a few metres of the answer (the previous
-        step's ``s`` advanced by the distance driven); two refinement passes
-        then land on the exact foot point of the local segment.
+        step's ``s`` advanced by the distance driven). The point is projected
+        on the segment the guess falls in; if the foot point lies outside that
+        segment, once more on the segment it lies in.
         """
         s = s_guess
-        for _ in range(2):
+        for _ in range(3):
             i, _ = self.segment(slots, s)
             h = self.heading[i]
             c, sn = np.cos(h), np.sin(h)
             dx = x - self.x[i]
             dy = y - self.y[i]
-            s = self.key[i] - self.key_offset[slots] + dx * c + dy * sn
+            along = dx * c + dy * sn
+            s = self.s[i] + along
+            if ((along >= -1e-9) & (along <= self.s[i + 1] - self.s[i] + 1e-9)).all():
+                break
         lateral = -dx * sn + dy * c
         return s, lateral, i

@@ -22,18 +22,11 @@ def shape_code(name: str) -> int:
 def progress(shape: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Progress ``f(u)`` and its derivative ``df/du`` for each shape code."""
     u = np.clip(u, 0.0, 1.0)
-    f = np.select(
-        [shape == STEP, shape == LINEAR, shape == CUBIC],
-        [np.ones_like(u), u, u * u * (3.0 - 2.0 * u)],
-        0.5 * (1.0 - np.cos(np.pi * u)),
-    )
-    df = np.select(
-        [shape == STEP, shape == LINEAR, shape == CUBIC],
-        [np.zeros_like(u), np.ones_like(u), 6.0 * u * (1.0 - u)],
-        0.5 * np.pi * np.sin(np.pi * u),
-    )
-    inside = (u > 0.0) & (u < 1.0)
-    return f, np.where(inside, df, 0.0)
+    one = np.ones_like(u)
+    cos_pu = np.cos(np.pi * u)
+    f = np.choose(shape, (one, u, u * u * (3.0 - 2.0 * u), 0.5 * (1.0 - cos_pu)))
+    df = np.choose(shape, (0.0 * u, one, 6.0 * u * (1.0 - u), 0.5 * np.pi * np.sqrt(np.maximum(1.0 - cos_pu * cos_pu, 0.0))))
+    return f, np.where((u > 0.0) & (u < 1.0), df, 0.0)
 
 
 @dataclass
@@ -64,6 +57,8 @@ class Transitions:
 
     def value(self, t: float) -> tuple[np.ndarray, np.ndarray]:
         """Value and time derivative of every transition at time ``t``."""
+        if not self.active.any():
+            return self.end, np.zeros_like(self.end)
         u = (t - self.t0) / self.duration
         f, df = progress(self.shape, u)
         delta = self.end - self.start

@@ -107,18 +107,9 @@ class ReferenceStack:
     def _obstacle_ahead(self, obs: Observation) -> tuple[float, float]:
         """Gap to the nearest obstacle in the corridor and its speed along the route."""
         e = obs.ego
-        objs = obs.objects
         best_gap, best_v = np.inf, 0.0
-        if len(objs):
-            c, s = np.cos(e.heading_rad), np.sin(e.heading_rad)
-            dx = objs.xy[:, 0] - e.x_m
-            dy = objs.xy[:, 1] - e.y_m
-            lon = dx * c + dy * s
-            cand = np.flatnonzero((lon > -2.0) & (lon < LOOKAHEAD_RANGE_M) & (np.hypot(dx, dy) < LOOKAHEAD_RANGE_M))
-            for k in cand:
-                gap, v_along = self._in_corridor(obs, k)
-                if gap < best_gap:
-                    best_gap, best_v = gap, v_along
+        if len(obs.objects):
+            best_gap, best_v = self._corridor(obs)
         sig = obs.signal
         if sig is not None and sig.distance_m > -0.5:
             need = e.speed_mps**2 / (2.0 * max(sig.distance_m, 0.1))
@@ -127,42 +118,59 @@ class ReferenceStack:
                     best_gap, best_v = max(sig.distance_m, 0.0), 0.0
         return best_gap, best_v
 
-    def _in_corridor(self, obs: Observation, k: int) -> tuple[float, float]:
+    def _corridor(self, obs: Observation) -> tuple[float, float]:
+        """Nearest object now in the route corridor, or crossing into it in time."""
         info = self.info
         assert info is not None
         e, objs = obs.ego, obs.objects
-        lo = np.searchsorted(info.route_s, obs.route_s - 5.0)
-        hi = np.searchsorted(info.route_s, obs.route_s + LOOKAHEAD_RANGE_M + 10.0)
-        pts = info.route_xy[lo:hi]
+        c, s = np.cos(e.heading_rad), np.sin(e.heading_rad)
+        dx = objs.xy[:, 0] - e.x_m
+        dy = objs.xy[:, 1] - e.y_m
+        lon = dx * c + dy * s
+        k = np.flatnonzero((lon > -2.0) & (lon < LOOKAHEAD_RANGE_M))
+        if not len(k):
+            return np.inf, 0.0
+        lo = int(np.searchsorted(info.route_s, obs.route_s - 5.0))
+        hi = int(np.searchsorted(info.route_s, obs.route_s + LOOKAHEAD_RANGE_M + 10.0))
+        # Nearest route vertex on a 2 m subsample, then the nearest of its neighbours.
+        stride = max(1, int(2.0 / max(info.route_s[1] - info.route_s[0], 1e-3)))
+        pts = info.route_xy[lo:hi:stride]
         if len(pts) < 2:
             return np.inf, 0.0
-        d2 = (pts[:, 0] - objs.xy[k, 0]) ** 2 + (pts[:, 1] - objs.xy[k, 1]) ** 2
-        j = int(np.argmin(d2))
-        h = info.route_heading[lo + j]
-        c, s = np.cos(h), np.sin(h)
-        rel = objs.xy[k] - pts[j]
-        along = info.route_s[lo + j] + rel[0] * c + rel[1] * s - obs.route_s
-        lat = -rel[0] * s + rel[1] * c
-        v = objs.velocity[k]
-        v_along = v[0] * c + v[1] * s
-        v_lat = -v[0] * s + v[1] * c
-        half = 0.5 * e.width_m + 0.5 * max(objs.width[k], objs.length[k] if objs.types[k] == "pedestrian" else objs.width[k]) + CORRIDOR_MARGIN_M
-        extent = 0.5 * (objs.length[k] if abs(np.angle(np.exp(1j * (objs.heading[k] - h)))) < np.pi / 4 else objs.width[k])
+        xy = objs.xy[k]
+        d2 = (pts[None, :, 0] - xy[:, None, 0]) ** 2 + (pts[None, :, 1] - xy[:, None, 1]) ** 2
+        j = lo + stride * np.argmin(d2, axis=1)
+        h = info.route_heading[j]
+        rc, rs = np.cos(h), np.sin(h)
+        rx, ry = xy[:, 0] - info.route_xy[j, 0], xy[:, 1] - info.route_xy[j, 1]
+        along = info.route_s[j] + rx * rc + ry * rs - obs.route_s
+        lat = -rx * rs + ry * rc
+        vel = objs.velocity[k]
+        v_along = vel[:, 0] * rc + vel[:, 1] * rs
+        v_lat = -vel[:, 0] * rs + vel[:, 1] * rc
+        rel_h = np.abs(np.angle(np.exp(1j * (objs.heading[k] - h))))
+        aligned = (rel_h < np.pi / 4) | (rel_h > 3 * np.pi / 4)
+        extent = 0.5 * np.where(aligned, objs.length[k], objs.width[k])
+        side = 0.5 * np.where(aligned, objs.width[k], objs.length[k])
+        half = 0.5 * e.width_m + side + CORRIDOR_MARGIN_M
         gap = along - 0.5 * e.length_m - extent
-        if gap < -e.length_m:
+        ahead = gap > -e.length_m
+        inside = np.abs(lat) <= half
+        # Crossing: will it be in the corridor while the ego passes its position?
+        speed_lat = np.maximum(np.abs(v_lat), 1e-3)
+        t_in = (np.abs(lat) - half) / speed_lat
+        t_out = (np.abs(lat) + half) / speed_lat
+        closing = np.maximum(e.speed_mps - v_along, 0.1)
+        g = np.maximum(gap, 0.0)
+        t_arrive = g / closing
+        t_leave = (g + e.length_m + 2 * extent) / closing
+        crossing = (lat * v_lat < 0) & (np.abs(v_lat) > 0.2) & (t_in < t_leave + 0.5) & (t_out > t_arrive - 0.5) & (t_in < 6.0)
+        hit = ahead & (inside | crossing)
+        if not hit.any():
             return np.inf, 0.0
-        if abs(lat) <= half:
-            return max(gap, 0.0), v_along
-        # Crossing prediction: will it be in the corridor when the ego gets there?
-        if lat * v_lat < 0 and abs(v_lat) > 0.2:
-            t_in = (abs(lat) - half) / abs(v_lat)
-            t_out = (abs(lat) + half) / abs(v_lat)
-            closing = max(e.speed_mps - v_along, 0.1)
-            t_arrive = max(gap, 0.0) / closing
-            t_leave = (max(gap, 0.0) + e.length_m + 2 * extent) / closing
-            if t_in < t_leave + 0.5 and t_out > t_arrive - 0.5 and t_in < 6.0:
-                return max(gap, 0.0), v_along
-        return np.inf, 0.0
+        gaps = np.where(hit, g, np.inf)
+        m = int(np.argmin(gaps))
+        return float(gaps[m]), float(v_along[m])
 
     def _longitudinal(self, obs: Observation) -> float:
         info = self.info

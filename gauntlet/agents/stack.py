@@ -124,17 +124,25 @@ class Stack(Protocol):
     def step(self, obs: Observation) -> Control: ...
 
 
+#: Stacks that ship with Gauntlet, found even when the package is not installed.
+BUILTIN_STACKS = {
+    "reference": "gauntlet.agents.reference:ReferenceStack",
+    "scenario": "gauntlet.agents.playback:ScenarioStack",
+}
+
+
 class StackError(LookupError):
     """A stack name that does not resolve, or a stack that cannot be built."""
 
 
 def stack_names() -> list[str]:
     """Names of the stacks installed through the ``gauntlet.stacks`` entry points."""
-    return sorted(ep.name for ep in entry_points(group="gauntlet.stacks"))
+    return sorted({*BUILTIN_STACKS, *(ep.name for ep in entry_points(group="gauntlet.stacks"))})
 
 
 def resolve_stack(name: str) -> type:
     """The stack class for an entry-point name or a ``module:Class`` string."""
+    name = BUILTIN_STACKS.get(name, name)
     if ":" in name:
         module_name, _, attr = name.partition(":")
         try:

@@ -13,8 +13,11 @@ Besides the value at the end of the step, :meth:`ActuatorBank.advance` returns
 the *mean* of the output over the step, which the models hold constant while
 they integrate. The mean is exact for a pure lag
 (``cmd + (a0 - cmd) * tau / dt * (1 - exp(-dt / tau))``) and for a rate-limited
-ramp that lasts the whole step (half the end change); in the one step where a
-rate-limited ramp ends early it is off by at most ``max_rate * dt / 8``.
+ramp that lasts the whole step (half the end change). In the one step where a
+rate-limited ramp without lag ends early it is off by at most
+``max_rate * dt / 8``; with both a lag and a binding rate limit it is a
+first-order approximation (the lagged mean change, clipped to half the rate
+limit's end change).
 """
 
 from __future__ import annotations
@@ -35,9 +38,9 @@ def lag_fractions(lag_s: np.ndarray, dt: float) -> tuple[np.ndarray, np.ndarray]
         Both are 1 where ``tau == 0``.
     """
     with np.errstate(divide="ignore"):
-        steps_per_lag = dt / np.asarray(lag_s, dtype=np.float64)
-    end_fraction = -np.expm1(-steps_per_lag)
-    mean_fraction = 1.0 - end_fraction / steps_per_lag
+        dt_over_tau = dt / np.asarray(lag_s, dtype=np.float64)  # inf where tau == 0
+    end_fraction = -np.expm1(-dt_over_tau)
+    mean_fraction = 1.0 - end_fraction / dt_over_tau
     return end_fraction, mean_fraction
 
 
@@ -83,7 +86,8 @@ class ActuatorBank:
     @property
     def shape(self) -> tuple[int, int]:
         """``(k, n)``: channels and actors."""
-        return self.lower.shape  # type: ignore[return-value]
+        channels, actors = self.lower.shape
+        return channels, actors
 
     def _prepare(self, dt: float) -> None:
         # Everything that depends only on dt is computed once per distinct dt.
@@ -146,6 +150,10 @@ def vehicle_actuators(
     return ActuatorBank(
         lower=np.stack((-max_steer, -max_decel)),
         upper=np.stack((max_steer, np.asarray(max_accel_mps2, dtype=np.float64))),
-        max_rate=np.stack((np.asarray(max_steer_rate_radps, dtype=np.float64), np.full(max_steer.shape, np.inf))),
-        lag_s=np.stack((np.asarray(steer_lag_s, dtype=np.float64), np.asarray(accel_lag_s, dtype=np.float64))),
+        max_rate=np.stack(
+            (np.asarray(max_steer_rate_radps, dtype=np.float64), np.full(max_steer.shape, np.inf))
+        ),
+        lag_s=np.stack(
+            (np.asarray(steer_lag_s, dtype=np.float64), np.asarray(accel_lag_s, dtype=np.float64))
+        ),
     )

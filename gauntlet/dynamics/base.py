@@ -103,7 +103,9 @@ MOTION_MODELS: dict[str, type[MotionModel]] = {}
 def register_motion_model(cls: type[MotionModel]) -> type[MotionModel]:
     """Class decorator: add a motion model to the registry under ``cls.NAME``."""
     if cls.STATE_FIELDS[:4] != ("x_m", "y_m", "heading_rad", "speed_mps"):
-        raise TypeError(f"{cls.__name__}.STATE_FIELDS must start with x_m, y_m, heading_rad, speed_mps")
+        raise TypeError(
+            f"{cls.__name__}.STATE_FIELDS must start with x_m, y_m, heading_rad, speed_mps"
+        )
     if cls.NAME in MOTION_MODELS:
         raise ValueError(f"motion model {cls.NAME!r} is already registered")
     MOTION_MODELS[cls.NAME] = cls

@@ -39,10 +39,13 @@ from gauntlet.dynamics._validation import (
     require_positive,
 )
 from gauntlet.dynamics.actuators import vehicle_actuators
-from gauntlet.dynamics.base import HEADING, SPEED, X, Y, MotionModel, register_motion_model
+from gauntlet.dynamics.base import HEADING, SPEED, MotionModel, X, Y, register_motion_model
 from gauntlet.dynamics.presets import VehicleParams, preset
 
 _CAR = preset("car")
+
+#: Columns of the actuator outputs.
+STEER, ACCEL = 4, 5
 
 
 @dataclass(frozen=True)
@@ -111,12 +114,18 @@ class KinematicBicycleParams:
             owner, lr_m=self.lr_m, accel_lag_s=self.accel_lag_s, steer_lag_s=self.steer_lag_s
         )
         if self.lr_m > self.wheelbase_m:
-            raise ValueError(f"{owner}.lr_m ({self.lr_m}) must not exceed wheelbase_m ({self.wheelbase_m})")
+            raise ValueError(
+                f"{owner}.lr_m ({self.lr_m}) must not exceed wheelbase_m ({self.wheelbase_m})"
+            )
         if not 0.0 < self.max_steer_rad < np.pi / 2:
-            raise ValueError(f"{owner}.max_steer_rad must lie in (0, pi/2), got {self.max_steer_rad!r}")
+            raise ValueError(
+                f"{owner}.max_steer_rad must lie in (0, pi/2), got {self.max_steer_rad!r}"
+            )
 
     @classmethod
-    def from_vehicle(cls, vehicle: VehicleParams, *, allow_reverse: bool = False) -> KinematicBicycleParams:
+    def from_vehicle(
+        cls, vehicle: VehicleParams, *, allow_reverse: bool = False
+    ) -> KinematicBicycleParams:
         """Take the fields this model uses from a :class:`VehicleParams`."""
         return cls(
             wheelbase_m=vehicle.wheelbase_m,
@@ -170,7 +179,9 @@ class KinematicBicycle(MotionModel):
         cls, vehicles: Sequence[VehicleParams], *, allow_reverse: bool = False
     ) -> KinematicBicycle:
         """Build the model from presets or other :class:`VehicleParams`, one per actor."""
-        return cls([KinematicBicycleParams.from_vehicle(v, allow_reverse=allow_reverse) for v in vehicles])
+        return cls(
+            [KinematicBicycleParams.from_vehicle(v, allow_reverse=allow_reverse) for v in vehicles]
+        )
 
     @property
     def size(self) -> int:
@@ -187,19 +198,21 @@ class KinematicBicycle(MotionModel):
         """
         self.check_step_args(state, control, dt)
         # Work on contiguous rows (one per state field): much faster than on columns.
-        work = np.ascontiguousarray(state.T)
+        work = np.array(state.T, order="C")
         x, y, heading, speed = work[X], work[Y], work[HEADING], work[SPEED]
         # The actuator rows are (steer, accel); the control columns are (accel, steer).
-        mean = self._actuators.advance(work[4:6], np.ascontiguousarray(control.T[::-1]), dt)
-        steer = mean[0]
+        mean = self._actuators.advance(
+            work[STEER : ACCEL + 1], np.ascontiguousarray(control.T[::-1]), dt
+        )
         new_speed, distance = advance_speed(speed, mean[1], self._min_speed, self._max_speed, dt)
-        tan_steer = np.tan(steer)
-        course = np.arctan(self._lr_ratio * tan_steer)
-        turn = np.cos(course)
+        tan_steer = np.tan(mean[0])
+        slip = np.arctan(self._lr_ratio * tan_steer)
+        # Heading change = path curvature cos(beta) tan(delta) / L times distance.
+        turn = np.cos(slip)
         turn *= tan_steer
         turn *= self._inv_wheelbase
         turn *= distance
-        course += heading
+        course = np.add(slip, heading, out=slip)
         dx, dy = arc_displacement(distance, turn, course)
         x += dx
         y += dy
@@ -211,12 +224,17 @@ class KinematicBicycle(MotionModel):
 
     def slip_angle(self, state: np.ndarray) -> np.ndarray:
         """Angle between the CoG velocity and the heading, rad, shape ``(n,)``."""
-        return np.arctan(self._lr_ratio * np.tan(state[:, 4]))
+        return np.arctan(self._lr_ratio * np.tan(state[:, STEER]))
 
     def yaw_rate(self, state: np.ndarray) -> np.ndarray:
         """Yaw rate ``v cos(beta) tan(delta) / L`` in rad/s, shape ``(n,)``."""
-        tan_steer = np.tan(state[:, 4])
-        return state[:, SPEED] * np.cos(np.arctan(self._lr_ratio * tan_steer)) * tan_steer * self._inv_wheelbase
+        tan_steer = np.tan(state[:, STEER])
+        return (
+            state[:, SPEED]
+            * np.cos(np.arctan(self._lr_ratio * tan_steer))
+            * tan_steer
+            * self._inv_wheelbase
+        )
 
     def velocity(self, state: np.ndarray) -> np.ndarray:
         """World-frame CoG velocity ``(n, 2)`` in m/s, along ``heading + beta``."""

@@ -129,8 +129,12 @@ def _with_matched_pacejka(params: VehicleParams) -> VehicleParams:
     return VehicleParams(
         **{
             **params.__dict__,
-            "pacejka_front": PacejkaTyre.matching(params.cornering_stiffness_front_npr, front_load, mu),
-            "pacejka_rear": PacejkaTyre.matching(params.cornering_stiffness_rear_npr, rear_load, mu),
+            "pacejka_front": PacejkaTyre.matching(
+                params.cornering_stiffness_front_npr, front_load, mu
+            ),
+            "pacejka_rear": PacejkaTyre.matching(
+                params.cornering_stiffness_rear_npr, rear_load, mu
+            ),
         }
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 import numpy as np
 
@@ -17,7 +17,7 @@ import numpy as np
 GRAVITY_MPS2 = 9.80665
 
 
-class TyreModel(str, Enum):
+class TyreModel(StrEnum):
     """Which lateral force law a dynamic single-track model uses."""
 
     LINEAR = "linear"
@@ -60,11 +60,17 @@ class PacejkaTyre:
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.stiffness_factor_b) and self.stiffness_factor_b > 0.0):
-            raise ValueError(f"PacejkaTyre.stiffness_factor_b must be > 0, got {self.stiffness_factor_b!r}")
+            raise ValueError(
+                f"PacejkaTyre.stiffness_factor_b must be > 0, got {self.stiffness_factor_b!r}"
+            )
         if not (0.0 < self.shape_factor_c < 2.0):
-            raise ValueError(f"PacejkaTyre.shape_factor_c must lie in (0, 2), got {self.shape_factor_c!r}")
+            raise ValueError(
+                f"PacejkaTyre.shape_factor_c must lie in (0, 2), got {self.shape_factor_c!r}"
+            )
         if not (math.isfinite(self.curvature_factor_e) and self.curvature_factor_e <= 1.0):
-            raise ValueError(f"PacejkaTyre.curvature_factor_e must be <= 1, got {self.curvature_factor_e!r}")
+            raise ValueError(
+                f"PacejkaTyre.curvature_factor_e must be <= 1, got {self.curvature_factor_e!r}"
+            )
 
     @classmethod
     def matching(
@@ -88,7 +94,9 @@ class PacejkaTyre:
             A tyre with ``B = C_alpha / (C * mu * Fz)``.
         """
         peak = friction_coefficient * normal_load_n
-        return cls(cornering_stiffness_npr / (shape_factor_c * peak), shape_factor_c, curvature_factor_e)
+        return cls(
+            cornering_stiffness_npr / (shape_factor_c * peak), shape_factor_c, curvature_factor_e
+        )
 
 
 def linear_lateral_force(slip_rad: np.ndarray, cornering_stiffness_npr: np.ndarray) -> np.ndarray:
@@ -121,11 +129,4 @@ def pacejka_lateral_force(
         ``D sin(C atan(B alpha - E (B alpha - atan(B alpha))))``.
     """
     b_alpha = b * slip_rad
-    angle = b_alpha - np.arctan(b_alpha)
-    angle *= e
-    np.subtract(b_alpha, angle, out=angle)
-    np.arctan(angle, out=angle)
-    angle *= c
-    np.sin(angle, out=angle)
-    angle *= d
-    return angle
+    return d * np.sin(c * np.arctan(b_alpha - e * (b_alpha - np.arctan(b_alpha))))

@@ -72,6 +72,15 @@ class Geometry:
         return float(x), float(y), float(h)
 
 
+def _circle(ds: np.ndarray, curvature: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(u, v, heading change)`` along a circle of ``curvature`` (a line for 0)."""
+    if curvature == 0.0:
+        return ds, np.zeros_like(ds), np.zeros_like(ds)
+    turn = curvature * ds
+    # 1 - cos(x) = 2 sin^2(x / 2) keeps v exact for small curvature
+    return np.sin(turn) / curvature, 2.0 * np.sin(0.5 * turn) ** 2 / curvature, turn
+
+
 @dataclass(frozen=True)
 class Line(Geometry):
     """A straight line."""
@@ -91,10 +100,7 @@ class Arc(Geometry):
     curvature: float
 
     def _local(self, ds: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        half = 0.5 * self.curvature * ds
-        # chord = 2 sin(k ds / 2) / k, written with sinc so that k -> 0 stays exact
-        chord = ds * np.sinc(half / np.pi)
-        return chord * np.cos(half), chord * np.sin(half), 2.0 * half
+        return _circle(ds, self.curvature)
 
     def rates(self, ds: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         ds = np.asarray(ds, dtype=float)
@@ -122,9 +128,7 @@ class Spiral(Geometry):
         k0, c = self.curv_start, self.curvature_rate
         dh = k0 * ds + 0.5 * c * ds * ds
         if c == 0.0:
-            half = 0.5 * k0 * ds
-            chord = ds * np.sinc(half / np.pi)
-            return chord * np.cos(half), chord * np.sin(half), dh
+            return _circle(ds, k0)
         k_max_sq = max(self.curv_start**2, self.curv_end**2)
         if self.length * k_max_sq / abs(c) > _FRESNEL_CONDITION_LIMIT:
             return *self._local_quadrature(ds), dh
@@ -278,8 +282,8 @@ class PlanView:
             raise ValueError(f"plan view geometries must be ordered by s, got starts {starts}")
 
     @cached_property
-    def _starts(self) -> np.ndarray:
-        return np.array([g.s for g in self.geometries])
+    def _later_starts(self) -> np.ndarray:
+        return np.array([g.s for g in self.geometries[1:]])
 
     @property
     def length(self) -> float:
@@ -292,8 +296,7 @@ class PlanView:
             g = self.geometries[0]
             return getattr(g, method)(s - g.s)
         flat = s.reshape(-1)
-        index = np.searchsorted(self._starts, flat, side="right") - 1
-        np.clip(index, 0, len(self.geometries) - 1, out=index)
+        index = np.searchsorted(self._later_starts, flat, side="right")
         outs = [np.empty(flat.shape) for _ in range(n_out)]
         for i in np.unique(index):
             g = self.geometries[i]

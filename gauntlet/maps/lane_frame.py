@@ -22,6 +22,10 @@ ArrayLike = np.ndarray | float
 
 #: Road-coordinate spacing of the nodes that map road s to lane s, m.
 _MAPPING_STEP_M = 0.25
+#: Spacing of the centre-line samples that seed the inverse, m.
+_SEED_STEP_M = 0.5
+#: Up to this many point-sample pairs the nearest seed is found by brute force.
+_BRUTE_FORCE_PAIRS = 65536
 
 
 class LaneFrame:
@@ -39,23 +43,28 @@ class LaneFrame:
         self.section = section
         self.lane_id = lane_id
         self.direction = direction
-        self.s_start, self.s_end = road.section_range(section)
-        span = max(self.s_end - self.s_start, 0.0)
-        count = max(2, int(np.ceil(span / _MAPPING_STEP_M)) + 1)
-        self._nodes = np.linspace(self.s_start, self.s_start + span, count)
+        self._plan = road.plan_view
+        self._centre_profile = road.lane_center_profile(section, lane_id)
+        self._width_profile = road.lane_width_profile(section, lane_id)
+        start, end = road.section_range(section)
+        self.s_start, self.s_end = start, max(end, start)
+        count = max(2, int(np.ceil((self.s_end - start) / _MAPPING_STEP_M)) + 1)
+        # Nodes at every geometry and profile breakpoint keep the quadrature away from
+        # the kinks in curvature and width.
+        breaks = np.concatenate(
+            ([g.s for g in self._plan.geometries], self._centre_profile.breakpoints)
+        )
+        inside = breaks[(breaks > start) & (breaks < self.s_end)]
+        self._nodes = np.unique(np.concatenate((np.linspace(start, self.s_end, count), inside)))
         self._sigma = cumulative_integral(self._centre_speed, self._nodes)
         self.length = float(self._sigma[-1])
 
     # -- road coordinate helpers ---------------------------------------------------------
 
-    def _centre(self, rs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        inner, outer, d_inner, d_outer = self.road.lane_borders(self.section, self.lane_id, rs)
-        return 0.5 * (inner + outer), 0.5 * (d_inner + d_outer)
-
     def _centre_speed(self, rs: np.ndarray) -> np.ndarray:
         """|d centre / d rs|: the centre line's arc length per metre of road ``s``."""
-        speed, rate = self.road.plan_view.rates(rs)
-        tc, dtc = self._centre(rs)
+        speed, rate = self._plan.rates(rs)
+        tc, dtc = self._centre_profile.evaluate(rs)
         return np.hypot(speed - rate * tc, dtc)
 
     def road_s(self, s: ArrayLike) -> np.ndarray:
@@ -69,76 +78,69 @@ class LaneFrame:
         sigma = np.interp(np.asarray(road_s, dtype=float), self._nodes, self._sigma)
         return sigma if self.direction > 0 else self.length - sigma
 
-    def _heading_at_road_s(self, rs: np.ndarray) -> np.ndarray:
-        _, _, h = self.road.plan_view.evaluate(rs)
-        speed, rate = self.road.plan_view.rates(rs)
-        tc, dtc = self._centre(rs)
+    def _heading_at_road_s(self, rs: np.ndarray, h: np.ndarray | None = None) -> np.ndarray:
+        if h is None:
+            h = self._plan.evaluate(rs)[2]
+        speed, rate = self._plan.rates(rs)
+        tc, dtc = self._centre_profile.evaluate(rs)
         heading = h + np.arctan2(dtc, speed - rate * tc)
         if self.direction < 0:
             heading = heading + np.pi
         return wrap_angle(heading)
 
+    def _clamp(self, s: ArrayLike) -> np.ndarray:
+        return np.minimum(np.maximum(s, 0.0), self.length)
+
     # -- lane-frame queries ----------------------------------------------------------------
 
     def position(self, s: ArrayLike, t: ArrayLike = 0.0) -> np.ndarray:
         """World position of lane coordinates ``(s, t)``, shape ``(..., 2)``."""
-        s, t = np.broadcast_arrays(np.asarray(s, dtype=float), np.asarray(t, dtype=float))
-        clamped = np.clip(s, 0.0, self.length)
+        s = np.asarray(s, dtype=float)
+        t = np.asarray(t, dtype=float)
+        if s.shape != t.shape:
+            s, t = np.broadcast_arrays(s, t)
+        clamped = self._clamp(s)
         rs = self.road_s(clamped)
-        x, y, h = self.road.plan_view.evaluate(rs)
-        tc, _ = self._centre(rs)
-        t_road = tc + self.direction * t
+        x, y, h = self._plan.evaluate(rs)
+        t_road = self._centre_profile(rs) + self.direction * t
         px, py = x - t_road * np.sin(h), y + t_road * np.cos(h)
         extra = s - clamped
         if np.any(extra):
-            heading = self._heading_at_road_s(rs)
+            heading = self._heading_at_road_s(rs, h)
             px = px + extra * np.cos(heading)
             py = py + extra * np.sin(heading)
         return np.stack((px, py), axis=-1)
 
     def heading_at(self, s: ArrayLike) -> np.ndarray:
         """Heading of the centre line in the driving direction, rad in [-pi, pi)."""
-        return self._heading_at_road_s(self.road_s(np.clip(s, 0.0, self.length)))
+        return self._heading_at_road_s(self.road_s(self._clamp(s)))
 
     def width_at(self, s: ArrayLike) -> np.ndarray:
         """Lane width, m."""
-        rs = self.road_s(np.clip(s, 0.0, self.length))
-        inner, outer, _, _ = self.road.lane_borders(self.section, self.lane_id, rs)
-        return np.abs(outer - inner)
+        return np.abs(self._width_profile(self.road_s(self._clamp(s))))
 
     def elevation_at(self, s: ArrayLike) -> np.ndarray:
         """Elevation of the reference line beside the lane, m."""
-        return self.road.elevation_at(self.road_s(np.clip(s, 0.0, self.length)))
+        return self.road.elevation_at(self.road_s(self._clamp(s)))
 
     @cached_property
-    def _search_samples(self) -> tuple[np.ndarray, np.ndarray, cKDTree]:
-        count = max(2, int(np.ceil(self.length / 0.5)) + 1)
+    def _seeds(self) -> tuple[np.ndarray, np.ndarray]:
+        count = max(2, int(np.ceil(self.length / _SEED_STEP_M)) + 1)
         s = np.linspace(0.0, self.length, count)
-        points = self.position(s)
-        return s, points, cKDTree(points)
+        return self.road_s(s), self.position(s)
 
-    def _initial_road_s(self, points: np.ndarray) -> np.ndarray:
-        """Road ``s`` of the nearest point of the sampled centre line."""
-        s, samples, tree = self._search_samples
-        _, nearest = tree.query(points)
-        best_s = s[nearest]
-        best_d = np.full(len(points), np.inf)
-        for first in (nearest - 1, nearest):
-            first = np.clip(first, 0, len(s) - 2)
-            a, b = samples[first], samples[first + 1]
-            ab = b - a
-            denom = np.einsum("ij,ij->i", ab, ab)
-            frac = np.divide(
-                np.einsum("ij,ij->i", points - a, ab), denom, out=np.zeros(len(points)),
-                where=denom > 0,
-            )
-            frac = np.clip(frac, 0.0, 1.0)
-            foot = a + frac[:, None] * ab
-            dist = np.hypot(*(points - foot).T)
-            better = dist < best_d
-            best_d = np.where(better, dist, best_d)
-            best_s = np.where(better, s[first] + frac * (s[first + 1] - s[first]), best_s)
-        return self.road_s(best_s)
+    @cached_property
+    def _seed_tree(self) -> cKDTree:
+        return cKDTree(self._seeds[1])
+
+    def _nearest_seed(self, points: np.ndarray) -> np.ndarray:
+        """Road ``s`` of the centre-line sample nearest each point."""
+        road_s, samples = self._seeds
+        if len(points) * len(samples) <= _BRUTE_FORCE_PAIRS:
+            dx = points[:, 0, None] - samples[None, :, 0]
+            dy = points[:, 1, None] - samples[None, :, 1]
+            return road_s[np.argmin(dx * dx + dy * dy, axis=1)]
+        return road_s[self._seed_tree.query(points)[1]]
 
     def local_coordinates(self, x: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """Lane coordinates ``(s, t)`` of world points; the exact inverse of :meth:`position`."""
@@ -147,65 +149,59 @@ class LaneFrame:
         px, py = x.reshape(-1), y.reshape(-1)
         if px.size == 0:
             return np.zeros(shape), np.zeros(shape)
-        rs = self._initial_road_s(np.stack((px, py), axis=-1))
-        lo, hi = self.s_start, self.s_start + max(self.s_end - self.s_start, 0.0)
-        plan = self.road.plan_view
-        # Newton on f(rs) = (p - ref(rs)) . T(rs); f' = -(speed - heading_rate * t_road).
-        for _ in range(12):
-            rx, ry, h = plan.evaluate(rs)
-            speed, rate = plan.rates(rs)
+        rs = self._nearest_seed(np.stack((px, py), axis=-1))
+        lo, hi = self.s_start, self.s_end
+        tolerance = 1e-12 * (1.0 + max(abs(lo), abs(hi)))
+        # Newton on f(rs) = (p - ref(rs)) . T(rs), with f' = -(speed - heading_rate * t_road).
+        for _ in range(16):
+            rx, ry, h = self._plan.evaluate(rs)
+            speed, rate = self._plan.rates(rs)
             dx, dy = px - rx, py - ry
             cos_h, sin_h = np.cos(h), np.sin(h)
-            along = dx * cos_h + dy * sin_h
-            across = -dx * sin_h + dy * cos_h
+            across = dy * cos_h - dx * sin_h
             denom = speed - rate * across
-            denom = np.where(np.abs(denom) > 1e-9 * np.maximum(speed, 1e-12), denom, speed)
-            new_rs = np.clip(rs + along / denom, lo, hi)
-            converged = np.max(np.abs(new_rs - rs)) <= 1e-12 * (1.0 + max(abs(lo), abs(hi)))
+            denom = np.where(np.abs(denom) > 1e-9 * speed, denom, speed)
+            new_rs = np.minimum(np.maximum(rs + (dx * cos_h + dy * sin_h) / denom, lo), hi)
+            converged = np.max(np.abs(new_rs - rs)) <= tolerance
             rs = new_rs
             if converged:
-                break
-        rx, ry, h = plan.evaluate(rs)
-        dx, dy = px - rx, py - ry
-        cos_h, sin_h = np.cos(h), np.sin(h)
-        tc, _ = self._centre(rs)
-        s_lane = self.lane_s(rs)
-        t_road = -dx * sin_h + dy * cos_h
-        t_lane = self.direction * (t_road - tc)
+                break  # the pose evaluated at the previous rs is exact to ~1e-12 m
+        tc = self._centre_profile(rs)
+        s_lane = np.array(self.lane_s(rs), dtype=float)
+        t_lane = self.direction * (across - tc)
         at_end = (rs <= lo) | (rs >= hi)
         if np.any(at_end):
             # Beyond an end the frame continues straight: p - centre = q N + e U.
-            heading = self._heading_at_road_s(rs[at_end])
+            heading = self._heading_at_road_s(rs[at_end], h[at_end])
             ux, uy = np.cos(heading), np.sin(heading)
             nx, ny = -sin_h[at_end], cos_h[at_end]
-            rx_, ry_ = dx[at_end] - nx * tc[at_end], dy[at_end] - ny * tc[at_end]
+            ex, ey = dx[at_end] - nx * tc[at_end], dy[at_end] - ny * tc[at_end]
             det = nx * uy - ny * ux
-            q = (rx_ * uy - ry_ * ux) / det
-            e = (nx * ry_ - ny * rx_) / det
-            s_lane = s_lane.copy()
-            s_lane[at_end] += e
-            t_lane[at_end] = self.direction * q
+            s_lane[at_end] += (nx * ey - ny * ex) / det
+            t_lane[at_end] = self.direction * (ex * uy - ey * ux) / det
         return s_lane.reshape(shape), t_lane.reshape(shape)
 
-    def area_samples(self, step: float) -> tuple[np.ndarray, np.ndarray]:
-        """World points covering the lane's surface at about ``step`` spacing.
+    def outline(self, step: float = 0.5, margin: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+        """The lane's boundary as a closed ring of world points.
+
+        Args:
+            step: Largest spacing of the border points, m (about).
+            margin: Grow the lane by this much on every side, m.
 
         Returns:
-            ``(x, y)`` flat arrays; used to rasterise the drivable area.
+            ``(x, y)`` arrays of the ring (left border forward, right border back; the
+            first point is not repeated).
         """
-        rs = self.road_s(np.linspace(0.0, self.length, max(2, int(np.ceil(self.length / step)) + 1)))
-        inner, outer, _, _ = self.road.lane_borders(self.section, self.lane_id, rs)
-        _, rate = self.road.plan_view.rates(rs)
+        rs = self._nodes
+        _, rate = self._plan.rates(rs)
         # On a curve the outer border is longer than the centre line: sample finer.
-        stretch = 1.0 + float(np.max(np.abs(rate) * np.abs(outer - inner)))
-        if stretch > 1.0 + 1e-9:
-            count = max(2, int(np.ceil(self.length * stretch / step)) + 1)
-            rs = self.road_s(np.linspace(0.0, self.length, count))
-            inner, outer, _, _ = self.road.lane_borders(self.section, self.lane_id, rs)
-        rx, ry, h = self.road.plan_view.evaluate(rs)
-        width_max = float(np.max(np.abs(outer - inner)))
-        fractions = np.linspace(0.0, 1.0, max(2, int(np.ceil(width_max / step)) + 1))
-        t = inner[:, None] + (outer - inner)[:, None] * fractions[None, :]
-        xs = rx[:, None] - t * np.sin(h)[:, None]
-        ys = ry[:, None] + t * np.cos(h)[:, None]
-        return xs.reshape(-1), ys.reshape(-1)
+        reach = np.abs(self._centre_profile(rs)) + 0.5 * np.abs(self._width_profile(rs)) + margin
+        stretch = 1.0 + float(np.max(np.abs(rate) * reach))
+        count = max(2, int(np.ceil(self.length * stretch / step)) + 1)
+        s = np.linspace(0.0, self.length, count)
+        if margin > 0.0:
+            s = np.concatenate(([-margin], s, [self.length + margin]))
+        half = 0.5 * self.width_at(s) + margin
+        left, right = self.position(s, half), self.position(s, -half)
+        ring = np.concatenate((left, right[::-1]))
+        return ring[:, 0], ring[:, 1]

@@ -35,7 +35,9 @@ class LaneGraph:
         lanes: Mapping[LaneKey, Lane],
         lane_change_cost_m: float = DEFAULT_LANE_CHANGE_COST_M,
     ) -> None:
-        self.keys: tuple[LaneKey, ...] = tuple(sorted(k for k, lane in lanes.items() if lane.is_drivable))
+        self.keys: tuple[LaneKey, ...] = tuple(
+            sorted(k for k, lane in lanes.items() if lane.is_drivable)
+        )
         self.index: dict[LaneKey, int] = {key: i for i, key in enumerate(self.keys)}
         costs: dict[tuple[int, int], float] = {}
 
@@ -65,7 +67,9 @@ class LaneGraph:
         try:
             return self.index[key]
         except KeyError:
-            raise RoutingError(f"{role} lane {key} is not a drivable lane of this network") from None
+            raise RoutingError(
+                f"{role} lane {key} is not a drivable lane of this network"
+            ) from None
 
     def route(self, start: LaneKey, goal: LaneKey) -> list[LaneKey]:
         """The cheapest lane sequence from ``start`` to ``goal`` (both included).
@@ -89,5 +93,8 @@ class LaneGraph:
     def route_length(self, route: list[LaneKey]) -> float:
         """Total edge cost of a route returned by :meth:`route`, m."""
         return float(
-            sum(self.matrix[self.index[a], self.index[b]] for a, b in zip(route, route[1:], strict=False))
+            sum(
+                self.matrix[self.index[a], self.index[b]]
+                for a, b in zip(route, route[1:], strict=False)
+            )
         )

@@ -71,12 +71,10 @@ class Polyline:
         interpolated along the shorter way round.
         """
         s = np.asarray(s, dtype=float)
-        index = np.searchsorted(self.s, s, side="right") - 1
-        np.clip(index, 0, len(self.s) - 2, out=index)
+        index = np.searchsorted(self.s[1:-1], s, side="right")
         s0 = self.s[index]
         span = self.s[index + 1] - s0
-        frac = np.divide(s - s0, span, out=np.zeros(s.shape), where=span > 0)
-        np.clip(frac, 0.0, 1.0, out=frac)
+        frac = np.clip(np.divide(s - s0, span, out=np.zeros(s.shape), where=span > 0), 0.0, 1.0)
 
         def lerp(values: np.ndarray) -> np.ndarray:
             return values[index] + frac * (values[index + 1] - values[index])

@@ -69,7 +69,9 @@ class RoadLink:
 
     def __post_init__(self) -> None:
         if self.element_type not in ("road", "junction"):
-            raise ValueError(f"element_type must be 'road' or 'junction', got {self.element_type!r}")
+            raise ValueError(
+                f"element_type must be 'road' or 'junction', got {self.element_type!r}"
+            )
         if self.contact_point is not None and self.contact_point not in CONTACT_POINTS:
             raise ValueError(f"contact_point must be 'start' or 'end', got {self.contact_point!r}")
 

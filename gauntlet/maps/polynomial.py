@@ -36,11 +36,45 @@ class PiecewiseCubic:
 
     def __init__(self, records: Sequence[CubicRecord], origin: float = 0.0) -> None:
         ordered = sorted(records, key=lambda r: r.s)
-        self._starts = np.array([origin + r.s for r in ordered], dtype=float)
-        self._coeffs = np.array([(r.a, r.b, r.c, r.d) for r in ordered], dtype=float).reshape(
-            -1, 4
+        self._set(
+            np.array([origin + r.s for r in ordered], dtype=float),
+            np.array([(r.a, r.b, r.c, r.d) for r in ordered], dtype=float).reshape(-1, 4),
         )
-        self._constant = len(ordered) == 1 and ordered[0].b == ordered[0].c == ordered[0].d == 0.0
+
+    def _set(self, starts: np.ndarray, coeffs: np.ndarray) -> None:
+        self._starts = starts
+        self._later_starts = starts[1:]
+        self._coeffs = coeffs
+        self._constant = len(starts) == 1 and not np.any(coeffs[0, 1:])
+
+    @classmethod
+    def combine(cls, terms: Sequence[tuple[float, PiecewiseCubic]]) -> PiecewiseCubic:
+        """The weighted sum ``sum(weight * profile)`` as one piecewise cubic.
+
+        Every piece of every term is re-expanded about the merged breakpoints, so the
+        sum evaluates with a single lookup.
+        """
+        used = [(w, p) for w, p in terms if len(p._starts)]
+        result = cls([])
+        if not used:
+            return result
+        starts = np.unique(np.concatenate([p._starts for _, p in used]))
+        coeffs = np.zeros((len(starts), 4))
+        for weight, profile in used:
+            index = np.searchsorted(profile._later_starts, starts, side="right")
+            h = starts - profile._starts[index]
+            a, b, c, d = (profile._coeffs[index, k] for k in range(4))
+            coeffs[:, 0] += weight * (a + h * (b + h * (c + h * d)))
+            coeffs[:, 1] += weight * (b + h * (2.0 * c + 3.0 * d * h))
+            coeffs[:, 2] += weight * (c + 3.0 * d * h)
+            coeffs[:, 3] += weight * d
+        result._set(starts, coeffs)
+        return result
+
+    @property
+    def breakpoints(self) -> np.ndarray:
+        """Where the pieces start (road coordinates)."""
+        return self._starts.copy()
 
     def __call__(self, s: np.ndarray | float) -> np.ndarray:
         """Value at ``s`` (any shape)."""
@@ -53,10 +87,14 @@ class PiecewiseCubic:
             return np.zeros(s.shape), np.zeros(s.shape)
         if self._constant:
             return np.full(s.shape, self._coeffs[0, 0]), np.zeros(s.shape)
-        index = np.searchsorted(self._starts, s, side="right") - 1
-        np.clip(index, 0, len(self._starts) - 1, out=index)
-        ds = s - self._starts[index]
-        a, b, c, d = (self._coeffs[index, k] for k in range(4))
+        if len(self._starts) == 1:
+            ds = s - self._starts[0]
+            a, b, c, d = self._coeffs[0]
+        else:
+            # searching the later starts maps s < starts[1] to record 0: no clipping needed
+            index = np.searchsorted(self._later_starts, s, side="right")
+            ds = s - self._starts[index]
+            a, b, c, d = (self._coeffs[index, k] for k in range(4))
         value = a + ds * (b + ds * (c + ds * d))
         slope = b + ds * (2.0 * c + 3.0 * d * ds)
         return value, slope

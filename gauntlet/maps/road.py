@@ -174,6 +174,21 @@ class Road:
                 outer, d_outer = inner + sign * width, d_inner + sign * d_width
         return inner, outer, d_inner, d_outer
 
+    def lane_width_profile(self, section: int, lane_id: int) -> PiecewiseCubic:
+        """A lane's width as a function of road ``s`` (zero where it has no records)."""
+        return self._width_profiles.get((section, lane_id)) or PiecewiseCubic([])
+
+    def lane_center_profile(self, section: int, lane_id: int) -> PiecewiseCubic:
+        """A lane's centre-line ``t`` (lane offset included) as one piecewise cubic of ``s``."""
+        if lane_id == 0:
+            raise ValueError("the centre lane has no centre line of its own; use lane_offset_at")
+        sign = 1.0 if lane_id > 0 else -1.0
+        terms = [(1.0, self._offset_profile)]
+        for k in range(1, abs(lane_id)):
+            terms.append((sign, self.lane_width_profile(section, int(sign) * k)))
+        terms.append((0.5 * sign, self.lane_width_profile(section, lane_id)))
+        return PiecewiseCubic.combine(terms)
+
     def lane_center_t(self, section: int, lane_id: int, s: ArrayLike) -> np.ndarray:
         """Lateral position of a lane's centre line (lane offset included), m."""
         inner, outer, _, _ = self.lane_borders(section, lane_id, s)

@@ -75,20 +75,26 @@ class _LinkCollector:
                 named_forward = {s for lane in here.lanes for s in lane.successors}
                 for lane in here.lanes:
                     for succ in lane.successors:
-                        self.add((LaneKey(road.id, index, lane.id), True),
-                                 (LaneKey(road.id, index + 1, succ), False))
+                        self.add(
+                            (LaneKey(road.id, index, lane.id), True),
+                            (LaneKey(road.id, index + 1, succ), False),
+                        )
                 for lane in there.lanes:
                     for pred in lane.predecessors:
-                        self.add((LaneKey(road.id, index + 1, lane.id), False),
-                                 (LaneKey(road.id, index, pred), True))
+                        self.add(
+                            (LaneKey(road.id, index + 1, lane.id), False),
+                            (LaneKey(road.id, index, pred), True),
+                        )
                 for lane in here.lanes:
                     if lane.successors or lane.id in named_back or not there.has_lane(lane.id):
                         continue
                     other = there.lane(lane.id)
                     if other.predecessors or other.id in named_forward:
                         continue
-                    self.add((LaneKey(road.id, index, lane.id), True),
-                             (LaneKey(road.id, index + 1, lane.id), False))
+                    self.add(
+                        (LaneKey(road.id, index, lane.id), True),
+                        (LaneKey(road.id, index + 1, lane.id), False),
+                    )
 
     def road_links(self) -> None:
         for road in self.roads.values():
@@ -106,8 +112,10 @@ class _LinkCollector:
                 for lane in road.lane_sections[section_here].lanes:
                     ids = lane.predecessors if contact_here == "start" else lane.successors
                     for other_id in ids:
-                        self.add((LaneKey(road.id, section_here, lane.id), side_here),
-                                 (LaneKey(other.id, section_there, other_id), side_there))
+                        self.add(
+                            (LaneKey(road.id, section_here, lane.id), side_here),
+                            (LaneKey(other.id, section_there, other_id), side_there),
+                        )
 
     def junction_links(self, junctions: Mapping[str, Junction]) -> None:
         for junction in junctions.values():
@@ -117,11 +125,15 @@ class _LinkCollector:
                 if incoming is None or connecting is None:
                     continue
                 section_c, side_c = _road_end(connecting, connection.contact_point)
-                contact_i = _incoming_contact(incoming, junction.id, connecting, connection.contact_point)
+                contact_i = _incoming_contact(
+                    incoming, junction.id, connecting, connection.contact_point
+                )
                 section_i, side_i = _road_end(incoming, contact_i)
                 for from_id, to_id in connection.lane_links:
-                    self.add((LaneKey(incoming.id, section_i, from_id), side_i),
-                             (LaneKey(connecting.id, section_c, to_id), side_c))
+                    self.add(
+                        (LaneKey(incoming.id, section_i, from_id), side_i),
+                        (LaneKey(connecting.id, section_c, to_id), side_c),
+                    )
 
 
 def _incoming_contact(incoming: Road, junction_id: str, connecting: Road, contact: str) -> str:
@@ -185,10 +197,19 @@ def build_topology(roads: Mapping[str, Road], junctions: Mapping[str, Junction])
     for key, direction in directions.items():
         for result, to_left in ((left, True), (right, False)):
             # The driver's left is +t when driving along the reference line.
-            neighbour = LaneKey(key.road, key.section, _side_neighbour(key.lane, to_left == (direction > 0)))
-            compatible = neighbour in directions and directions[neighbour] == direction and (
-                types[neighbour] == types[key]
-                or (types[neighbour] in DRIVABLE_LANE_TYPES and types[key] in DRIVABLE_LANE_TYPES)
+            neighbour = LaneKey(
+                key.road, key.section, _side_neighbour(key.lane, to_left == (direction > 0))
+            )
+            compatible = (
+                neighbour in directions
+                and directions[neighbour] == direction
+                and (
+                    types[neighbour] == types[key]
+                    or (
+                        types[neighbour] in DRIVABLE_LANE_TYPES
+                        and types[key] in DRIVABLE_LANE_TYPES
+                    )
+                )
             )
             result[key] = neighbour if compatible else None
 

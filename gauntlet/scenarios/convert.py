@@ -77,7 +77,9 @@ class Converter:
 
     def error(self, path: KeyPath, message: str) -> Any:
         """Record an error at ``path`` and return :data:`INVALID`."""
-        self.errors.append(ScenarioError(self.source.file, self.source.line_of(path), path, message))
+        self.errors.append(
+            ScenarioError(self.source.file, self.source.line_of(path), path, message)
+        )
         return INVALID
 
     # ------------------------------------------------------------------ dispatch
@@ -124,13 +126,16 @@ class Converter:
             return self._wrong(tp, value, path)
         if is_bool or not isinstance(value, int | float):
             return self._wrong(tp, value, path)
-        if not math.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value):
             return self.error(path, f"expected a finite number, got {describe(value)}")
         if tp is int:
             if isinstance(value, float) and not value.is_integer():
                 return self._wrong(tp, value, path)
             return int(value)
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:
+            return self.error(path, f"expected a number within float range, got {describe(value)}")
 
     def _wrong(self, tp: Any, value: Any, path: KeyPath) -> Any:
         message = f"expected {expected_name(tp)}, got {describe(value)}"
@@ -211,7 +216,9 @@ class Converter:
         for key, value in mapping.items():
             field = fields.get(key) if isinstance(key, str) else None
             if field is None:
-                self.error((*path, key), f"unknown key {describe(key)}{suggestion(key, fields, 'keys')}")
+                self.error(
+                    (*path, key), f"unknown key {describe(key)}{suggestion(key, fields, 'keys')}"
+                )
                 ok = False
                 continue
             converted = self.convert(field.type, value, (*path, key))
@@ -249,7 +256,9 @@ class Converter:
             }[key]
             if not ok:
                 symbol = introspect.BOUND_SYMBOLS[key]
-                return self.error(path, f"expected a value {symbol} {bound:g}, got {value!r}")
+                return self.error(
+                    path, f"expected a value {symbol} {bound:g}, got {describe(value)}"
+                )
         return value
 
     # ------------------------------------------------------------------ tagged unions
@@ -259,22 +268,29 @@ class Converter:
         if isinstance(value, str):
             cls = kinds.get(value)
             if cls is None:
-                return self.error(path, f"unknown kind {describe(value)}{suggestion(value, kinds, 'kinds')}")
+                return self.error(
+                    path, f"unknown kind {describe(value)}{suggestion(value, kinds, 'kinds')}"
+                )
             required = introspect.required_fields(cls)
             if required:
                 keys = ", ".join(f"{n}: ..." for n in required)
-                return self.error(path, f"kind '{value}' needs its keys: write {{{value}: {{{keys}}}}}")
+                return self.error(
+                    path, f"kind '{value}' needs its keys: write {{{value}: {{{keys}}}}}"
+                )
             return cls()
         if not isinstance(value, dict):
             return self.error(
-                path, f"expected a one-key mapping {{kind: {{...}}}} with kind one of {allowed}, got {describe(value)}"
+                path,
+                f"expected a one-key mapping {{kind: {{...}}}} with kind one of {allowed}, got {describe(value)}",
             )
         if len(value) != 1:
             return self.error(path, self._not_one_key(kinds, value))
         ((kind, body),) = value.items()
         cls = kinds.get(kind) if isinstance(kind, str) else None
         if cls is None:
-            return self.error((*path, kind), f"unknown kind {describe(kind)}{suggestion(kind, kinds, 'kinds')}")
+            return self.error(
+                (*path, kind), f"unknown kind {describe(kind)}{suggestion(kind, kinds, 'kinds')}"
+            )
         body_path = (*path, kind)
         if isinstance(body, dict):
             return self.build(cls, body, body_path)
@@ -283,7 +299,10 @@ class Converter:
         shorthand = introspect.shorthand_of(cls)
         if shorthand is not None and body is not None:
             return self._shorthand(cls, shorthand, body, body_path)
-        return self.error(body_path, f"expected a mapping of {kind}'s keys, got {describe(body)}")
+        keys = ", ".join(f"{n}: ..." for n in introspect.required_fields(cls))
+        return self.error(
+            body_path, f"expected a mapping such as {{{kind}: {{{keys}}}}}, got {describe(body)}"
+        )
 
     @staticmethod
     def _not_one_key(kinds: dict[str, type], value: dict[Any, Any]) -> str:

@@ -63,4 +63,6 @@ def dump_scenario(scenario: Scenario) -> str:
     body = to_raw(scenario)
     body.pop("gauntlet", None)
     document = {"gauntlet": FORMAT_VERSION, **body}
-    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+    return yaml.safe_dump(
+        document, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100
+    )

@@ -16,6 +16,7 @@ stages (the world builder) raise a single :class:`ScenarioError` made with
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
@@ -65,6 +66,9 @@ def describe(value: object) -> str:
     if isinstance(value, str):
         shown = value if len(value) <= 60 else value[:57] + "..."
         return repr(shown)
+    if isinstance(value, int) and value.bit_length() > 200:
+        # Python refuses to print integers of more than 4300 digits; say how big instead.
+        return f"an integer of about {round(value.bit_length() * math.log10(2))} digits"
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, list | tuple):

@@ -16,6 +16,8 @@ import typing
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from gauntlet.scenarios.spec import kinds
+
 NoneType = type(None)
 
 #: Metadata keys of :func:`gauntlet.scenarios.spec.param` that are numeric bounds.
@@ -60,13 +62,17 @@ def shorthand_of(cls: type) -> str | None:
     return getattr(cls, "SHORTHAND", None)
 
 
-@functools.cache
 def schema_fields(cls: type) -> tuple[FieldInfo, ...]:
     """The fields of a schema dataclass declared with ``param``, in declaration order.
 
     Fields without a ``doc`` (such as ``Scenario.source``) are not part of the
     file format and are left out.
     """
+    return _schema_fields(cls)
+
+
+@functools.cache
+def _schema_fields(cls: Any) -> tuple[FieldInfo, ...]:
     hints = typing.get_type_hints(cls)
     infos = []
     for f in dataclasses.fields(cls):
@@ -118,13 +124,7 @@ def tagged_members(tp: Any) -> dict[str, type] | None:
     members = typing.get_args(tp)
     if not all(is_schema_class(m) and kind_of(m) for m in members):
         return None
-    table: dict[str, type] = {}
-    for cls in members:
-        kind = kind_of(cls)
-        if kind in table:
-            raise TypeError(f"duplicate KIND {kind!r} in {table[kind].__name__} and {cls.__name__}")
-        table[kind] = cls
-    return table
+    return kinds(members)
 
 
 def union_name(tp: Any) -> str:

@@ -22,8 +22,18 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 #: Name of the definition of ``${...}`` strings.
 EXPRESSION = "Expression"
 
-_BOUND_KEYWORDS = {"ge": "minimum", "gt": "exclusiveMinimum", "le": "maximum", "lt": "exclusiveMaximum"}
-_PRIMITIVES = {str: {"type": ["string", "integer"]}, bool: {"type": "boolean"}, int: {"type": "integer"}, float: {"type": "number"}}
+_BOUND_KEYWORDS = {
+    "ge": "minimum",
+    "gt": "exclusiveMinimum",
+    "le": "maximum",
+    "lt": "exclusiveMaximum",
+}
+_PRIMITIVES: dict[type, dict[str, Any]] = {
+    str: {"type": ["string", "integer"]},
+    bool: {"type": "boolean"},
+    int: {"type": "integer"},
+    float: {"type": "number"},
+}
 
 
 def scenario_json_schema() -> dict[str, Any]:
@@ -73,8 +83,8 @@ class _Builder:
             return dict(_PRIMITIVES[str])
         if tp in (bool, int, float):
             schema = dict(_PRIMITIVES[tp])
-            for key, value in (bounds or {}).items():
-                schema[_BOUND_KEYWORDS[key]] = value
+            for key, bound in (bounds or {}).items():
+                schema[_BOUND_KEYWORDS[key]] = bound
             return _parameterisable(schema)
         if introspect.is_literal(tp):
             return _parameterisable({"enum": list(get_args(tp))})

@@ -6,7 +6,7 @@ The stages, each reporting every problem it finds with file, line and key path:
    tree of ``yaml.compose`` with the safe loader. Syntax errors and duplicate
    keys are reported at their lines.
 2. Version: ``gauntlet`` must be a supported format version.
-3. Parameters: ``${...}`` expressions are evaluated (:mod:`.expressions`).
+3. Parameters: ``${...}`` expressions are evaluated (:mod:`.parameters`).
 4. Conversion: type-checked construction of the dataclasses (:mod:`.convert`).
 5. References: unique names and known entities and events (:mod:`.references`),
    and rules across fields (:mod:`.rules`).
@@ -29,7 +29,7 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 from gauntlet.scenarios.convert import INVALID, Converter
 from gauntlet.scenarios.dump import dump_scenario
 from gauntlet.scenarios.errors import KeyPath, ScenarioError, ScenarioErrors, describe
-from gauntlet.scenarios.expressions import apply_parameters
+from gauntlet.scenarios.parameters import apply_parameters
 from gauntlet.scenarios.references import check_references
 from gauntlet.scenarios.rules import check_rules
 from gauntlet.scenarios.schema import FORMAT_VERSION, Scalar, Scenario, SourceInfo
@@ -48,7 +48,9 @@ __all__ = [
 ]
 
 
-def load_scenario(path: str | os.PathLike[str], *, parameters: Mapping[str, Scalar] | None = None) -> Scenario:
+def load_scenario(
+    path: str | os.PathLike[str], *, parameters: Mapping[str, Scalar] | None = None
+) -> Scenario:
     """Read and validate a YAML file that holds one scenario mapping.
 
     Args:
@@ -68,9 +70,13 @@ def load_scenario(path: str | os.PathLike[str], *, parameters: Mapping[str, Scal
     except FileNotFoundError:
         raise ScenarioErrors([ScenarioError(file, None, (), "file not found")]) from None
     except IsADirectoryError:
-        raise ScenarioErrors([ScenarioError(file, None, (), "is a directory, expected a YAML file")]) from None
+        raise ScenarioErrors(
+            [ScenarioError(file, None, (), "is a directory, expected a YAML file")]
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioErrors([ScenarioError(file, None, (), f"cannot read the file: {exc}")]) from None
+        raise ScenarioErrors(
+            [ScenarioError(file, None, (), f"cannot read the file: {exc}")]
+        ) from None
     return parse_scenario(text, file, parameters=parameters)
 
 
@@ -93,7 +99,9 @@ def parse_scenario(
     data, lines = load_yaml_with_lines(text, file)
     source = SourceInfo(file, lines)
     if data is None:
-        raise ScenarioErrors([ScenarioError(file, 1, (), "the file is empty; expected a scenario mapping")])
+        raise ScenarioErrors(
+            [ScenarioError(file, 1, (), "the file is empty; expected a scenario mapping")]
+        )
     if not isinstance(data, dict):
         message = f"expected a mapping of scenario keys at the top level, got {describe(data)}"
         raise ScenarioErrors([ScenarioError(file, source.line_of(()), (), message)])
@@ -159,9 +167,12 @@ def load_yaml_with_lines(text: str, file: str = "<string>") -> tuple[Any, dict[K
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or "invalid YAML"
         context = f" ({exc.context})" if exc.context else ""
-        raise ScenarioErrors([ScenarioError(file, line, (), f"invalid YAML: {problem}{context}")]) from None
-    except yaml.YAMLError as exc:
-        raise ScenarioErrors([ScenarioError(file, None, (), f"YAML error: {exc}")]) from None
+        raise ScenarioErrors(
+            [ScenarioError(file, line, (), f"invalid YAML: {problem}{context}")]
+        ) from None
+    except (yaml.YAMLError, ValueError) as exc:
+        # ValueError: PyYAML converting an integer of more than 4300 digits.
+        raise ScenarioErrors([ScenarioError(file, None, (), f"invalid YAML: {exc}")]) from None
 
     lines: dict[KeyPath, int] = {}
     errors: list[ScenarioError] = []

@@ -25,7 +25,13 @@ from gauntlet.scenarios.schema import Scenario
 BEGIN_MARKER = "<!-- BEGIN GENERATED REFERENCE: python3 -m gauntlet.scenarios.reference -->"
 END_MARKER = "<!-- END GENERATED REFERENCE -->"
 
-_PRIMITIVE_NAMES = {str: "string", int: "integer", float: "number", bool: "boolean", type(None): "null"}
+_PRIMITIVE_NAMES = {
+    str: "string",
+    int: "integer",
+    float: "number",
+    bool: "boolean",
+    type(None): "null",
+}
 
 
 def markdown_reference() -> str:
@@ -133,7 +139,9 @@ class _Writer:
             rows.append(f"| `{kind}` | {_anchor(cls.__name__)} | {description} |")
         self.sections.append(
             f"### {name}\n\n"
-            f"Written as a one-key mapping whose key is the kind: `{{kind: {{...}}}}`.\n\n" + "\n".join(rows) + "\n"
+            f"Written as a one-key mapping whose key is the kind: `{{kind: {{...}}}}`.\n\n"
+            + "\n".join(rows)
+            + "\n"
         )
         for cls in kinds.values():
             self._class(cls)
@@ -152,7 +160,13 @@ class _Writer:
         if fields:
             lines += ["| Key | Type | Default | Range | Description |", "|---|---|---|---|---|"]
             for field in fields:
-                cells = [f"`{field.name}`", type_text(field.type), _default_text(field), _range_text(field), field.doc]
+                cells = [
+                    f"`{field.name}`",
+                    type_text(field.type),
+                    _default_text(field),
+                    _range_text(field),
+                    field.doc,
+                ]
                 lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
         else:
             lines.append("No keys.")
@@ -180,10 +194,16 @@ class _Writer:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the reference, or write or check it in a Markdown file."""
-    parser = argparse.ArgumentParser(prog="python3 -m gauntlet.scenarios.reference", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python3 -m gauntlet.scenarios.reference", description=__doc__.split("\n")[0]
+    )
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--write", type=Path, metavar="FILE", help="replace the generated part of FILE")
-    group.add_argument("--check", type=Path, metavar="FILE", help="exit 1 if the generated part of FILE is stale")
+    group.add_argument(
+        "--write", type=Path, metavar="FILE", help="replace the generated part of FILE"
+    )
+    group.add_argument(
+        "--check", type=Path, metavar="FILE", help="exit 1 if the generated part of FILE is stale"
+    )
     args = parser.parse_args(argv)
     reference = markdown_reference()
     target = args.write or args.check
@@ -194,7 +214,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     updated = replace_generated(current, reference)
     if args.check:
         if updated != current:
-            print(f"{target} is out of date; run: python3 -m gauntlet.scenarios.reference --write {target}")
+            print(
+                f"{target} is out of date; run: python3 -m gauntlet.scenarios.reference --write {target}"
+            )
             return 1
         return 0
     target.write_text(updated, encoding="utf-8")

@@ -54,8 +54,12 @@ def check_references(scenario: Scenario) -> list[ScenarioError]:
     """
     source = scenario.source
     errors: list[ScenarioError] = []
-    entities = _unique_names(scenario, "entities", "entity", [e.name for e in scenario.entities], errors)
-    events = _unique_names(scenario, "storyboard", "event", [e.name for e in scenario.storyboard], errors)
+    entities = _unique_names(
+        scenario, "entities", "entity", [e.name for e in scenario.entities], errors
+    )
+    events = _unique_names(
+        scenario, "storyboard", "event", [e.name for e in scenario.storyboard], errors
+    )
 
     for path, obj in iter_with_paths(scenario):
         fields = {f.name for f in introspect.schema_fields(type(obj))}
@@ -65,8 +69,14 @@ def check_references(scenario: Scenario) -> list[ScenarioError]:
                 message = f"unknown entity '{name}'{suggestion(name, entities, 'entities')}"
                 if not entities:
                     message += " (the scenario has no entities)"
-                elif path == ("ego",) and source is not None and ("ego", "entity") not in source.lines:
-                    message += f" (the ego is the entity named '{name}' unless ego.entity says otherwise)"
+                elif (
+                    path == ("ego",)
+                    and source is not None
+                    and ("ego", "entity") not in source.lines
+                ):
+                    message += (
+                        f" (the ego is the entity named '{name}' unless ego.entity says otherwise)"
+                    )
                 errors.append(error_at(source, (*path, key), message))
         for key in fields.intersection(EVENT_REFERENCE_KEYS):
             name = getattr(obj, key)
@@ -86,7 +96,13 @@ def _unique_names(
         if name in first:
             where = error_at(scenario.source, (section, first[name], "name"), "").line
             also = f" (first at {section}[{first[name]}]" + (f", line {where})" if where else ")")
-            errors.append(error_at(scenario.source, (section, index, "name"), f"duplicate {noun} name '{name}'{also}"))
+            errors.append(
+                error_at(
+                    scenario.source,
+                    (section, index, "name"),
+                    f"duplicate {noun} name '{name}'{also}",
+                )
+            )
         else:
             first[name] = index
     return list(first)

@@ -42,10 +42,17 @@ def check_rules(scenario: Scenario) -> list[ScenarioError]:
 
 
 def _speed_transition(action: SpeedAction) -> Iterator[Problem]:
-    given = [name for name in ("duration_s", "rate_mps2", "distance_m") if getattr(action, name) is not None]
+    given = [
+        name
+        for name in ("duration_s", "rate_mps2", "distance_m")
+        if getattr(action, name) is not None
+    ]
     if action.shape != "step" and len(given) != 1:
         found = f"got {', '.join(given)}" if given else "got none"
-        yield (), f"a '{action.shape}' speed change needs exactly one of duration_s, rate_mps2, distance_m; {found}"
+        yield (
+            (),
+            f"a '{action.shape}' speed change needs exactly one of duration_s, rate_mps2, distance_m; {found}",
+        )
 
 
 def _trajectory(action: FollowTrajectoryAction) -> Iterator[Problem]:

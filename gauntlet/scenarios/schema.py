@@ -132,7 +132,9 @@ class MotionModelSpec:
     """Which motion model moves the entity, with overrides of its parameters."""
 
     SHORTHAND: ClassVar[str] = "name"
-    name: str = param(doc="Registered motion model: kinematic_bicycle, dynamic_single_track, point_mass, pedestrian.")
+    name: str = param(
+        doc="Registered motion model: kinematic_bicycle, dynamic_single_track, point_mass, pedestrian."
+    )
     params: dict[str, Scalar] = param(doc="Model parameters (e.g. tyre: pacejka).", factory=dict)
 
 
@@ -149,7 +151,9 @@ class IdmBehaviour:
     """Car following by the Intelligent Driver Model, lane changes by MOBIL."""
 
     KIND: ClassVar[str] = "idm"
-    desired_speed_mps: float | None = param(None, doc="Free-road speed; default the lane's speed limit.", gt=0.0)
+    desired_speed_mps: float | None = param(
+        None, doc="Free-road speed; default the lane's speed limit.", gt=0.0
+    )
     time_headway_s: float = param(1.5, doc="Desired time gap to the leader.", ge=0.0)
     min_gap_m: float = param(2.0, doc="Standstill gap to the leader.", ge=0.0)
     max_accel_mps2: float = param(1.5, doc="IDM maximum acceleration a.", gt=0.0)
@@ -157,8 +161,12 @@ class IdmBehaviour:
     delta: float = param(4.0, doc="IDM acceleration exponent.", gt=0.0)
     lane_changes: bool = param(True, doc="Change lanes by MOBIL.")
     politeness: float = param(0.3, doc="MOBIL politeness factor p.", ge=0.0, le=1.0)
-    change_threshold_mps2: float = param(0.2, doc="MOBIL acceleration gain needed to change.", ge=0.0)
-    safe_decel_mps2: float = param(4.0, doc="MOBIL largest deceleration imposed on the new follower.", gt=0.0)
+    change_threshold_mps2: float = param(
+        0.2, doc="MOBIL acceleration gain needed to change.", ge=0.0
+    )
+    safe_decel_mps2: float = param(
+        4.0, doc="MOBIL largest deceleration imposed on the new follower.", gt=0.0
+    )
     obey_signals: bool = param(True, doc="Stop at red and yellow traffic lights.")
 
 
@@ -178,7 +186,9 @@ class WalkBehaviour:
     path: tuple[Position, ...] = param(doc="Waypoints to visit in order.")
     speed_mps: float = param(1.4, doc="Walking speed.", gt=0.0)
     loop: bool = param(False, doc="Start again from the first waypoint at the end.")
-    yield_to_vehicles: bool = param(False, doc="Wait at the kerb while a vehicle would reach the crossing within 3 s.")
+    yield_to_vehicles: bool = param(
+        False, doc="Wait at the kerb while a vehicle would reach the crossing within 3 s."
+    )
 
 
 @dataclass(frozen=True)
@@ -201,8 +211,12 @@ class Entity:
     dimensions: Dimensions | None = param(None, doc="Bounding box; default the type's preset.")
     model: MotionModelSpec | None = param(None, doc="Motion model; default by type.")
     limits: Limits = param(doc="Performance limits.", factory=Limits)
-    behaviour: Behaviour | None = param(None, doc="Behaviour model of a non-ego entity; default idm for vehicles, idle otherwise.")
-    route: tuple[Position, ...] = param(doc="Waypoints the entity's route passes through, in order.", factory=tuple)
+    behaviour: Behaviour | None = param(
+        None, doc="Behaviour model of a non-ego entity; default idm for vehicles, idle otherwise."
+    )
+    route: tuple[Position, ...] = param(
+        doc="Waypoints the entity's route passes through, in order.", factory=tuple
+    )
 
 
 @dataclass(frozen=True)
@@ -212,7 +226,9 @@ class Ego:
     entity: str = param("ego", doc="Name of the ego entity.")
     stack: str = param("reference", doc="Stack name (entry point) or 'module:Class'.")
     params: dict[str, Any] = param(doc="Keyword arguments for the stack.", factory=dict)
-    step_budget_s: float | None = param(None, doc="Largest time a stack step may take; exceeding it fails the run.", gt=0.0)
+    step_budget_s: float | None = param(
+        None, doc="Largest time a stack step may take; exceeding it fails the run.", gt=0.0
+    )
 
 
 # --------------------------------------------------------------------------- triggers
@@ -398,8 +414,12 @@ class FollowTrajectoryAction:
 
     KIND: ClassVar[str] = "follow_trajectory"
     entity: str = param(doc="Entity that follows the trajectory.")
-    points: tuple[TrajectoryPoint, ...] = param(doc="Timed vertices, at least two, times increasing.")
-    timing: Literal["relative", "absolute"] = param("relative", doc="Whether t_s counts from the action start or the scenario start.")
+    points: tuple[TrajectoryPoint, ...] = param(
+        doc="Timed vertices, at least two, times increasing."
+    )
+    timing: Literal["relative", "absolute"] = param(
+        "relative", doc="Whether t_s counts from the action start or the scenario start."
+    )
 
 
 @dataclass(frozen=True)
@@ -418,7 +438,9 @@ class TrafficLightAction:
     KIND: ClassVar[str] = "traffic_light"
     signal: str = param(doc="Signal id from the map.")
     state: LightState = param(doc="State to set.")
-    duration_s: float | None = param(None, doc="Hold time before the cycle resumes; default for good.", gt=0.0)
+    duration_s: float | None = param(
+        None, doc="Hold time before the cycle resumes; default for good.", gt=0.0
+    )
 
 
 @dataclass(frozen=True)
@@ -472,7 +494,9 @@ class SignalPlan:
     green_s: float = param(20.0, doc="Green time.", gt=0.0)
     yellow_s: float = param(3.0, doc="Yellow time.", ge=0.0)
     red_s: float = param(23.0, doc="Red time.", gt=0.0)
-    offset_s: float = param(0.0, doc="Time into the cycle at t=0 (cycle starts with green).", ge=0.0)
+    offset_s: float = param(
+        0.0, doc="Time into the cycle at t=0 (cycle starts with green).", ge=0.0
+    )
 
 
 @dataclass(frozen=True)
@@ -597,12 +621,18 @@ class Scenario:
     tags: tuple[str, ...] = param(doc="Free-form tags for suites and filters.", factory=tuple)
     seed: int = param(0, doc="Seed of every random generator in the run.", ge=0)
     dt_s: float = param(0.05, doc="Fixed simulation step.", gt=0.0, le=0.5)
-    parameters: dict[str, Scalar] = param(doc="Values substituted for ${name} in the file.", factory=dict)
+    parameters: dict[str, Scalar] = param(
+        doc="Values substituted for ${name} in the file.", factory=dict
+    )
     ego: Ego = param(doc="The entity the stack under test drives.", factory=Ego)
     storyboard: tuple[Event, ...] = param(doc="Events: triggers and actions.", factory=tuple)
-    traffic_lights: tuple[SignalPlan, ...] = param(doc="Fixed-time plans for the map's signals.", factory=tuple)
+    traffic_lights: tuple[SignalPlan, ...] = param(
+        doc="Fixed-time plans for the map's signals.", factory=tuple
+    )
     stop: StopConditions = param(doc="When the run ends.", factory=StopConditions)
-    criteria: tuple[Criterion, ...] = param(doc="Pass criteria; default: no collision and no off-road for the ego.", factory=tuple)
+    criteria: tuple[Criterion, ...] = param(
+        doc="Pass criteria; default: no collision and no off-road for the ego.", factory=tuple
+    )
     source: SourceInfo | None = field(default=None, compare=False, repr=False)
 
     def entity(self, name: str) -> Entity:

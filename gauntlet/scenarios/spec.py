@@ -43,7 +43,7 @@ def param(
     return dataclasses.field(default=default, metadata=metadata)
 
 
-def kinds(union_members: tuple[type, ...]) -> dict[str, type]:
+def kinds(union_members: tuple[Any, ...]) -> dict[str, type]:
     """Map each tagged dataclass's ``KIND`` to the class, rejecting duplicates."""
     table: dict[str, type] = {}
     for cls in union_members:

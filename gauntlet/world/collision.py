@@ -22,14 +22,41 @@ def box_corners(x: np.ndarray, y: np.ndarray, h: np.ndarray, hl: np.ndarray, hw:
     return np.stack((cx, cy), axis=-1)
 
 
-def candidate_pairs(x: np.ndarray, y: np.ndarray, radius: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Index pairs ``i < j`` whose bounding circles overlap."""
-    dx = x[:, None] - x[None, :]
-    dy = y[:, None] - y[None, :]
-    reach = radius[:, None] + radius[None, :]
+def candidate_pairs(
+    x: np.ndarray, y: np.ndarray, radius: np.ndarray, pairs: tuple[np.ndarray, np.ndarray] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs ``i < j`` whose bounding circles overlap.
+
+    ``pairs`` may pass the precomputed ``np.triu_indices(n, 1)`` to save its
+    construction on every call.
+    """
+    i, j = pairs if pairs is not None else np.triu_indices(len(x), 1)
+    dx = x[i] - x[j]
+    dy = y[i] - y[j]
+    reach = radius[i] + radius[j]
     close = dx * dx + dy * dy < reach * reach
-    i, j = np.nonzero(np.triu(close, k=1))
-    return i, j
+    return i[close], j[close]
+
+
+def obb_overlap(
+    x: np.ndarray, y: np.ndarray, h: np.ndarray, hl: np.ndarray, hw: np.ndarray, i: np.ndarray, j: np.ndarray
+) -> np.ndarray:
+    """SAT overlap of box pairs ``(i, j)`` from centres, headings and half extents.
+
+    The four candidate axes are both boxes' length and width directions; the
+    pair is apart if the centre distance projected on any axis exceeds the sum
+    of the boxes' projected half extents.
+    """
+    tx, ty = x[j] - x[i], y[j] - y[i]
+    ca, sa, cb, sb = np.cos(h[i]), np.sin(h[i]), np.cos(h[j]), np.sin(h[j])
+    dh = h[j] - h[i]
+    c, s = np.abs(np.cos(dh)), np.abs(np.sin(dh))
+    la, wa, lb, wb = hl[i], hw[i], hl[j], hw[j]
+    apart = np.abs(tx * ca + ty * sa) > la + lb * c + wb * s
+    apart |= np.abs(-tx * sa + ty * ca) > wa + lb * s + wb * c
+    apart |= np.abs(tx * cb + ty * sb) > lb + la * c + wa * s
+    apart |= np.abs(-tx * sb + ty * cb) > wb + la * s + wa * c
+    return ~apart
 
 
 def boxes_overlap(corners_a: np.ndarray, corners_b: np.ndarray) -> np.ndarray:

@@ -21,7 +21,7 @@ from gauntlet.agents.stack import Control, EgoState, ObjectList
 from gauntlet.agents.walkers import Walkers
 from gauntlet.dynamics.base import HEADING, SPEED, X, Y, MotionModel
 from gauntlet.maps.network import RoadNetwork
-from gauntlet.world.collision import box_corners, boxes_overlap, candidate_pairs
+from gauntlet.world.collision import candidate_pairs, obb_overlap
 from gauntlet.world.recorder import Recorder
 from gauntlet.world.signals import RED, YELLOW, SignalController
 
@@ -119,6 +119,7 @@ class World:
         self.is_walker = np.array([t == "pedestrian" for t in self.types])
         self.obstacle_ids = np.flatnonzero(~self.is_vehicle)
         self._contacts: set[tuple[int, int]] = set()
+        self._pairs = np.triu_indices(n, 1)
         self.group_of = np.full(n, -1, np.int64)
         self.row_of = np.full(n, -1, np.int64)
         for g, group in enumerate(self.groups):
@@ -288,13 +289,11 @@ class World:
             self.pitch[actor] = -np.arctan(z1 - z0)
 
     def _detect_collisions(self) -> None:
-        i, j = candidate_pairs(self.x, self.y, self.radius)
+        i, j = candidate_pairs(self.x, self.y, self.radius, self._pairs)
         if not len(i):
             self._contacts = set()
             return
-        hl, hw = 0.5 * self.length, 0.5 * self.width
-        corners = box_corners(self.x, self.y, self.h, hl, hw)
-        hit = boxes_overlap(corners[i], corners[j])
+        hit = obb_overlap(self.x, self.y, self.h, 0.5 * self.length, 0.5 * self.width, i, j)
         contacts = {(int(a), int(b)) for a, b in zip(i[hit], j[hit], strict=True)}
         for a, b in sorted(contacts - self._contacts):
             self.collisions.append(CollisionEvent(self.time_s, a, b))
