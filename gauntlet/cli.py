@@ -69,7 +69,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if errors:
         raise UsageError("\n".join(errors))
     if not scenarios:
-        raise UsageError(f"no scenario files found in {' '.join(args.paths) or 'the default suite'}")
+        raise UsageError(
+            f"no scenario files found in {' '.join(args.paths) or 'the default suite'}"
+        )
     if args.stack:
         try:
             resolve_stack(args.stack)
@@ -79,8 +81,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     options = RunOptions(stack=args.stack, seed=args.seed, out_dir=out, plots=not args.no_plots)
     console = _console()
     with Progress(
-        TextColumn("[bold]running"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("{task.description}"), console=console, transient=True, disable=args.quiet,
+        TextColumn("[bold]running"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=True,
+        disable=args.quiet,
     ) as progress:
         task = progress.add_task("", total=len(scenarios))
 
@@ -107,16 +115,29 @@ def _print_table(console, suite) -> None:  # noqa: ANN001
 
     style = {"PASS": "green", "FAIL": "red", "ERROR": "bold red"}
     table = Table(show_lines=False)
-    for col in ("scenario", "status", "min TTC [s]", "max decel [m/s²]", "distance [m]", "failed criteria"):
+    for col in (
+        "scenario",
+        "status",
+        "min TTC [s]",
+        "max decel [m/s²]",
+        "distance [m]",
+        "failed criteria",
+    ):
         table.add_column(col, justify="left" if col in ("scenario", "failed criteria") else "right")
     for r in suite.results:
         m = r.metrics
         ttc = m.get("min_ttc_s", -1.0)
-        failed = ", ".join(f"{c.name}={c.actual:.3g}" if c.actual is not None else c.name for c in r.failed_criteria)
+        failed = ", ".join(
+            f"{c.name}={c.actual:.3g}" if c.actual is not None else c.name
+            for c in r.failed_criteria
+        )
         table.add_row(
-            r.id, f"[{style[r.status.value]}]{r.status.value}[/]",
-            f"{ttc:.2f}" if ttc >= 0 else "-", f"{m.get('max_decel_mps2', 0):.1f}" if m else "-",
-            f"{m.get('distance_m', 0):.0f}" if m else "-", failed or (r.error or "").splitlines()[0][:60] if r.error else failed,
+            r.id,
+            f"[{style[r.status.value]}]{r.status.value}[/]",
+            f"{ttc:.2f}" if ttc >= 0 else "-",
+            f"{m.get('max_decel_mps2', 0):.1f}" if m else "-",
+            f"{m.get('distance_m', 0):.0f}" if m else "-",
+            failed or (r.error or "").splitlines()[0][:60] if r.error else failed,
         )
     console.print(table)
 
@@ -147,8 +168,14 @@ def cmd_list(args: argparse.Namespace) -> int:
     if errors:
         raise UsageError("\n".join(errors))
     rows = [
-        {"id": scenario_id(s), "name": s.name, "category": s.category, "tags": list(s.tags),
-         "file": s.source.file if s.source else "", "description": s.description}
+        {
+            "id": scenario_id(s),
+            "name": s.name,
+            "category": s.category,
+            "tags": list(s.tags),
+            "file": s.source.file if s.source else "",
+            "description": s.description,
+        }
         for s in scenarios
     ]
     if args.json:
@@ -189,7 +216,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from gauntlet.bench import BENCHMARKS, run_benchmark
 
     if args.name not in BENCHMARKS:
-        raise UsageError(f"unknown benchmark {args.name!r}; available: {', '.join(sorted(BENCHMARKS))}")
+        raise UsageError(
+            f"unknown benchmark {args.name!r}; available: {', '.join(sorted(BENCHMARKS))}"
+        )
     result = run_benchmark(args.name, quick=args.quick)
     if args.json:
         print(json.dumps(result))
@@ -203,12 +232,21 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="gauntlet", description="Simulation testbed for autonomous driving and robotics.")
+    p = argparse.ArgumentParser(
+        prog="gauntlet", description="Simulation testbed for autonomous driving and robotics."
+    )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     r = sub.add_parser("run", help="run scenarios and score them")
-    r.add_argument("paths", nargs="*", metavar="PATH", help="scenario files or folders (default: the smoke suite)")
-    r.add_argument("--out", default="gauntlet-results", help="results folder (default: ./gauntlet-results)")
+    r.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="scenario files or folders (default: the smoke suite)",
+    )
+    r.add_argument(
+        "--out", default="gauntlet-results", help="results folder (default: ./gauntlet-results)"
+    )
     r.add_argument("--seed", type=int, help="override every scenario's seed")
     r.add_argument("--stack", help="stack name or module:Class (default: each scenario's own)")
     r.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
@@ -227,7 +265,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("export", help="export a trace")
     e.add_argument("trace", metavar="TRACE", help="a .trace.npz file from a run")
-    e.add_argument("--csv", action="store_true", required=True, help="write CSV (time,id,name,x,y,z,h,p,r,speed)")
+    e.add_argument(
+        "--csv",
+        action="store_true",
+        required=True,
+        help="write CSV (time,id,name,x,y,z,h,p,r,speed)",
+    )
     e.add_argument("-o", "--output", help="file to write (default: standard output)")
     e.set_defaults(func=cmd_export)
 

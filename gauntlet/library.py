@@ -12,7 +12,9 @@ def library_root() -> Path:
     for candidate in (_PACKAGE / "_library", _PACKAGE.parent / "scenarios"):
         if candidate.is_dir():
             return candidate
-    raise FileNotFoundError("the Gauntlet scenario library is not installed (no scenarios/ folder found)")
+    raise FileNotFoundError(
+        "the Gauntlet scenario library is not installed (no scenarios/ folder found)"
+    )
 
 
 def default_suite_paths() -> list[Path]:

@@ -126,7 +126,9 @@ class LaneDrivers:
         self._rebuild(slot, lanes, lane_s)
 
     def _rebuild(self, slot: int, lanes: list[int], lane_s: float) -> None:
-        path = build_path(self.table, lanes, lane_s, float(self.horizon[slot]), self.choose, PATH_BEHIND_M)
+        path = build_path(
+            self.table, lanes, lane_s, float(self.horizon[slot]), self.choose, PATH_BEHIND_M
+        )
         self.paths[slot] = path
         self.bank.set(slot, path)
         self.s[slot] = min(lane_s, PATH_BEHIND_M)
@@ -148,7 +150,9 @@ class LaneDrivers:
 
     # ------------------------------------------------------------------ localisation
 
-    def localise(self, x: np.ndarray, y: np.ndarray, h: np.ndarray, v: np.ndarray, dt: float) -> None:
+    def localise(
+        self, x: np.ndarray, y: np.ndarray, h: np.ndarray, v: np.ndarray, dt: float
+    ) -> None:
         """Project every slot's vehicle (actor arrays ``x, y, h, v``) onto its path."""
         a = self.actor
         s, lat, i = self.bank.project(self.slots, self.s + v[a] * dt, x[a], y[a])
@@ -188,7 +192,9 @@ class LaneDrivers:
             self._mobil(t, va, v_ref)
         return accel, steer
 
-    def _steer(self, t: float, x: np.ndarray, y: np.ndarray, h: np.ndarray, v: np.ndarray) -> np.ndarray:
+    def _steer(
+        self, t: float, x: np.ndarray, y: np.ndarray, h: np.ndarray, v: np.ndarray
+    ) -> np.ndarray:
         c, sn = np.cos(h), np.sin(h)
         rx = x - self.rear_to_ref * c
         ry = y - self.rear_to_ref * sn
@@ -278,7 +284,9 @@ class LaneDrivers:
 
     # ------------------------------------------------------------------ lane changes
 
-    def change_lane(self, slot: int, target_lane: int, t: float, duration_s: float, shape: int) -> None:
+    def change_lane(
+        self, slot: int, target_lane: int, t: float, duration_s: float, shape: int
+    ) -> None:
         """Start a lane change of ``slot`` onto ``target_lane`` (a lane index)."""
         old_lane = int(self.lane[slot])
         lane_s = float(self.lane_s[slot])
@@ -298,7 +306,9 @@ class LaneDrivers:
         self.prev_lane[slot] = old_lane
         self.last_change_t[slot] = t
 
-    def set_offset(self, slot: int, offset_m: float, t: float, duration_s: float, shape: int) -> None:
+    def set_offset(
+        self, slot: int, offset_m: float, t: float, duration_s: float, shape: int
+    ) -> None:
         """Drift to a lateral offset from the lane centre."""
         value, _ = self.offset.value(t)
         current = float(value[slot]) if self.offset.active[slot] else 0.0
@@ -351,7 +361,9 @@ class LaneDrivers:
             gap_b = -b_rel - self.half_length - half[b]
             ok &= (gap_f > 1.0) & (gap_b > 1.0)
             has_b = np.isfinite(b_rel)
-            own_after = idm_acceleration(v, v0, gap_f, v - np.where(np.isfinite(f_rel), speed[f], v), self.idm)
+            own_after = idm_acceleration(
+                v, v0, gap_f, v - np.where(np.isfinite(f_rel), speed[f], v), self.idm
+            )
             nb = owner[b]
             nf_now = np.where(has_b, self.last_accel[nb], 0.0)
             nf_after = np.where(
@@ -361,13 +373,23 @@ class LaneDrivers:
             )
             no = owner[o]
             of_now = np.where(has_o, self.last_accel[no], 0.0)
-            old_gap = -behind_own[self.slots, o] - half[o] - self.half_length + 2 * self.half_length + self.gap
+            old_gap = (
+                -behind_own[self.slots, o]
+                - half[o]
+                - self.half_length
+                + 2 * self.half_length
+                + self.gap
+            )
             of_after = np.where(
                 has_o,
-                idm_acceleration(speed[o], v0[no], old_gap, speed[o] - self.leader_speed, self.idm, no),
+                idm_acceleration(
+                    speed[o], v0[no], old_gap, speed[o] - self.leader_speed, self.idm, no
+                ),
                 0.0,
             )
-            gain, safe = mobil_gain(self.last_accel, own_after, nf_now, nf_after, of_now, of_after, self.idm)
+            gain, safe = mobil_gain(
+                self.last_accel, own_after, nf_now, nf_after, of_now, of_after, self.idm
+            )
             gain = np.where(dead_end, gain + 10.0, gain)
             pick = ok & safe & (gain > 0) & (gain > best_gain)
             best_gain = np.where(pick, gain, best_gain)

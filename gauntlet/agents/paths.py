@@ -167,8 +167,14 @@ def build_path(
 
 
 def _resample(
-    s: np.ndarray, x: np.ndarray, y: np.ndarray, lane: np.ndarray, lane_s: np.ndarray,
-    order: tuple[int, ...], entry: tuple[float, ...], complete: bool,
+    s: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    lane: np.ndarray,
+    lane_s: np.ndarray,
+    order: tuple[int, ...],
+    entry: tuple[float, ...],
+    complete: bool,
 ) -> Path:
     """Resample a polyline on the uniform grid ``s = k * PATH_DS`` (plus its end point)."""
     length = float(s[-1])
@@ -179,7 +185,17 @@ def _resample(
     xu = np.interp(su, s, x)
     yu = np.interp(su, s, y)
     seg = np.clip(np.searchsorted(s, su, side="right") - 1, 0, len(s) - 1)
-    return Path(su, xu, yu, _polyline_heading(xu, yu), lane[seg], lane_s[seg] + (su - s[seg]), order, entry, complete)
+    return Path(
+        su,
+        xu,
+        yu,
+        _polyline_heading(xu, yu),
+        lane[seg],
+        lane_s[seg] + (su - s[seg]),
+        order,
+        entry,
+        complete,
+    )
 
 
 def _drop_duplicates(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -219,7 +235,11 @@ class PathBank:
         self.lane2 = np.zeros((n, capacity), dtype=np.int64)
         self.lane_s2 = np.zeros((n, capacity))
         self.s, self.x, self.y = self.s2.ravel(), self.x2.ravel(), self.y2.ravel()
-        self.heading, self.lane, self.lane_s = self.heading2.ravel(), self.lane2.ravel(), self.lane_s2.ravel()
+        self.heading, self.lane, self.lane_s = (
+            self.heading2.ravel(),
+            self.lane2.ravel(),
+            self.lane_s2.ravel(),
+        )
         self.length = np.zeros(n)
         self.first = np.arange(n, dtype=np.int64) * capacity
         self.last_segment = np.zeros(n, dtype=np.int64)
@@ -235,8 +255,14 @@ class PathBank:
             for k, p in enumerate(paths):
                 self.set(k, p)
             return
-        for dst, src in ((self.s2, path.s), (self.x2, path.x), (self.y2, path.y),
-                         (self.heading2, path.heading), (self.lane2, path.lane), (self.lane_s2, path.lane_s)):
+        for dst, src in (
+            (self.s2, path.s),
+            (self.x2, path.x),
+            (self.y2, path.y),
+            (self.heading2, path.heading),
+            (self.lane2, path.lane),
+            (self.lane_s2, path.lane_s),
+        ):
             dst[slot, :m] = src
             dst[slot, m:] = src[-1]
         self.length[slot] = path.length
@@ -247,7 +273,9 @@ class PathBank:
 
     def segment(self, slots: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Flat sample index ``i`` and fraction in ``[0, 1]`` of path ``s`` on each slot's path."""
-        k = np.minimum((np.maximum(s, 0.0) * (1.0 / PATH_DS)).astype(np.int64), self.last_segment[slots])
+        k = np.minimum(
+            (np.maximum(s, 0.0) * (1.0 / PATH_DS)).astype(np.int64), self.last_segment[slots]
+        )
         i = self.first[slots] + k
         s0 = self.s[i]
         frac = np.clip((s - s0) / (self.s[i + 1] - s0), 0.0, 1.0)

@@ -25,7 +25,15 @@ def progress(shape: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     one = np.ones_like(u)
     cos_pu = np.cos(np.pi * u)
     f = np.choose(shape, (one, u, u * u * (3.0 - 2.0 * u), 0.5 * (1.0 - cos_pu)))
-    df = np.choose(shape, (0.0 * u, one, 6.0 * u * (1.0 - u), 0.5 * np.pi * np.sqrt(np.maximum(1.0 - cos_pu * cos_pu, 0.0))))
+    df = np.choose(
+        shape,
+        (
+            0.0 * u,
+            one,
+            6.0 * u * (1.0 - u),
+            0.5 * np.pi * np.sqrt(np.maximum(1.0 - cos_pu * cos_pu, 0.0)),
+        ),
+    )
     return f, np.where((u > 0.0) & (u < 1.0), df, 0.0)
 
 
@@ -46,7 +54,9 @@ class Transitions:
     @classmethod
     def empty(cls, n: int) -> Transitions:
         z = np.zeros(n)
-        return cls(z.copy(), z.copy(), z.copy(), np.ones(n), np.zeros(n, np.int64), np.zeros(n, bool))
+        return cls(
+            z.copy(), z.copy(), z.copy(), np.ones(n), np.zeros(n, np.int64), np.zeros(n, bool)
+        )
 
     def set(self, i: int, start: float, end: float, t0: float, duration: float, shape: int) -> None:
         """Start a transition for actor ``i`` (a step shape or zero duration jumps at once)."""

@@ -110,12 +110,18 @@ class ReferenceStack:
         best_gap, best_v = np.inf, 0.0
         if len(obs.objects):
             best_gap, best_v = self._corridor(obs)
+        # The end of the route is a place to stop, not to drive off.
+        route_end = (
+            float(self.info.route_s[-1]) - obs.route_s - 0.5 * e.length_m if self.info else np.inf
+        )
+        if route_end < best_gap:
+            best_gap, best_v = max(route_end, 0.0), 0.0
         sig = obs.signal
         if sig is not None and sig.distance_m > -0.5:
             need = e.speed_mps**2 / (2.0 * max(sig.distance_m, 0.1))
-            if sig.state == "red" or (sig.state == "yellow" and need < self.comfort_decel_mps2):
-                if sig.distance_m < best_gap:
-                    best_gap, best_v = max(sig.distance_m, 0.0), 0.0
+            holds = sig.state == "red" or (sig.state == "yellow" and need < self.comfort_decel_mps2)
+            if holds and sig.distance_m < best_gap:
+                best_gap, best_v = max(sig.distance_m, 0.0), 0.0
         return best_gap, best_v
 
     def _corridor(self, obs: Observation) -> tuple[float, float]:
@@ -164,7 +170,13 @@ class ReferenceStack:
         g = np.maximum(gap, 0.0)
         t_arrive = g / closing
         t_leave = (g + e.length_m + 2 * extent) / closing
-        crossing = (lat * v_lat < 0) & (np.abs(v_lat) > 0.2) & (t_in < t_leave + 0.5) & (t_out > t_arrive - 0.5) & (t_in < 6.0)
+        crossing = (
+            (lat * v_lat < 0)
+            & (np.abs(v_lat) > 0.2)
+            & (t_in < t_leave + 0.5)
+            & (t_out > t_arrive - 0.5)
+            & (t_in < 6.0)
+        )
         hit = ahead & (inside | crossing)
         if not hit.any():
             return np.inf, 0.0
@@ -188,13 +200,19 @@ class ReferenceStack:
             self.aeb_active = False
             return float(np.clip(free, -info.max_decel_mps2, a_max))
         dv = v - v_lead
-        s_star = self.min_gap_m + max(0.0, v * self.time_gap_s + v * dv / (2.0 * np.sqrt(a_max * self.comfort_decel_mps2)))
+        s_star = self.min_gap_m + max(
+            0.0, v * self.time_gap_s + v * dv / (2.0 * np.sqrt(a_max * self.comfort_decel_mps2))
+        )
         acc = a_max * (1.0 - (v / v0) ** 4 - (s_star / max(gap, 0.1)) ** 2)
         closing = dv
         ttc = gap / closing if closing > 1e-3 else np.inf
         # Braking needed to stop (or match the leader's speed) within the gap, keeping 1 m.
         need = closing**2 / (2.0 * max(gap - 1.0, 0.1)) if closing > 0 else 0.0
-        if ttc < self.aeb_ttc_s or need > self.aeb_decel_mps2 or (self.aeb_active and v > 0.1 and closing > 0):
+        if (
+            ttc < self.aeb_ttc_s
+            or need > self.aeb_decel_mps2
+            or (self.aeb_active and v > 0.1 and closing > 0)
+        ):
             self.aeb_active = True
             return -info.max_decel_mps2
         self.aeb_active = False

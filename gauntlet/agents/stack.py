@@ -148,11 +148,15 @@ def resolve_stack(name: str) -> type:
         try:
             module = importlib.import_module(module_name)
         except ImportError as exc:
-            raise StackError(f"stack {name!r}: cannot import module {module_name!r}: {exc}") from exc
+            raise StackError(
+                f"stack {name!r}: cannot import module {module_name!r}: {exc}"
+            ) from exc
         try:
             return getattr(module, attr)
         except AttributeError:
-            raise StackError(f"stack {name!r}: module {module_name!r} has no attribute {attr!r}") from None
+            raise StackError(
+                f"stack {name!r}: module {module_name!r} has no attribute {attr!r}"
+            ) from None
     for ep in entry_points(group="gauntlet.stacks"):
         if ep.name == name:
             return ep.load()

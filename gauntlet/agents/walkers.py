@@ -69,11 +69,19 @@ class Walkers:
                 goal = w.waypoints[w.target]
                 d = goal - p
                 dist = float(np.hypot(*d))
-            if w.yield_to_vehicles and not on_road[w.actor] and _vehicle_coming(p, vehicles_xy, vehicles_vel):
+            if (
+                w.yield_to_vehicles
+                and not on_road[w.actor]
+                and _vehicle_coming(p, vehicles_xy, vehicles_vel)
+            ):
                 out[w.actor] = (0.0, 0.0)
                 continue
             speed = min(w.speed_mps, dist / 0.5)
-            out[w.actor] = (float(d[0] / dist * speed), float(d[1] / dist * speed)) if dist > 1e-9 else (0.0, 0.0)
+            out[w.actor] = (
+                (float(d[0] / dist * speed), float(d[1] / dist * speed))
+                if dist > 1e-9
+                else (0.0, 0.0)
+            )
         return out
 
 

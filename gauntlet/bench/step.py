@@ -26,7 +26,8 @@ def highway_scene(vehicles: int = 50, seed: int = 7) -> sc.Scenario:
     rng = np.random.default_rng(seed)
     entities = [
         sc.Entity(
-            name="ego", type="car",
+            name="ego",
+            type="car",
             initial=sc.InitialState(sc.LanePosition(road="1", lane=-2, s_m=200.0), speed_mps=25.0),
         )
     ]
@@ -42,8 +43,11 @@ def highway_scene(vehicles: int = 50, seed: int = 7) -> sc.Scenario:
             speed = float(rng.uniform(22.0, 32.0))
             entities.append(
                 sc.Entity(
-                    name=f"car{k}", type="car",
-                    initial=sc.InitialState(sc.LanePosition(road="1", lane=-lane, s_m=s), speed_mps=speed),
+                    name=f"car{k}",
+                    type="car",
+                    initial=sc.InitialState(
+                        sc.LanePosition(road="1", lane=-lane, s_m=s), speed_mps=speed
+                    ),
                     behaviour=sc.IdmBehaviour(desired_speed_mps=speed),
                 )
             )

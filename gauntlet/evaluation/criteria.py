@@ -27,7 +27,9 @@ def ttc_to_all(world: World, a: int) -> float:
     gap = lon - 0.5 * world.length[a] - 0.5 * world.length[others]
     in_path = (lon > 0) & (np.abs(lat) < 0.5 * (world.width[a] + world.width[others]))
     closing = world.v[a] - world.v[others] * np.cos(world.h[others] - world.h[a])
-    ttc = np.where(in_path & (closing > 1e-6), np.maximum(gap, 0.0) / np.maximum(closing, 1e-6), np.inf)
+    ttc = np.where(
+        in_path & (closing > 1e-6), np.maximum(gap, 0.0) / np.maximum(closing, 1e-6), np.inf
+    )
     return float(ttc.min()) if len(ttc) else np.inf
 
 
@@ -56,14 +58,26 @@ class NoCollision(Criterion):
         for ev in world.collisions[self._seen :]:
             if self.actor in (ev.a, ev.b):
                 other = ev.b if ev.a == self.actor else ev.a
-                self.events.append({"time_s": ev.time_s, "other": world.actors[other].name,
-                                    "other_type": world.actors[other].type,
-                                    "speed_mps": float(world.v[self.actor])})
+                self.events.append(
+                    {
+                        "time_s": ev.time_s,
+                        "other": world.actors[other].name,
+                        "other_type": world.actors[other].type,
+                        "speed_mps": float(world.v[self.actor]),
+                    }
+                )
         self._seen = len(world.collisions)
 
     def result(self) -> CriterionResult:
         n = len(self.events)
-        return CriterionResult(self.name, Status.FAIL if n else Status.PASS, float(n), 0.0, self.units, tuple(self.events))
+        return CriterionResult(
+            self.name,
+            Status.FAIL if n else Status.PASS,
+            float(n),
+            0.0,
+            self.units,
+            tuple(self.events),
+        )
 
 
 class StayOnRoad(Criterion):
@@ -80,17 +94,32 @@ class StayOnRoad(Criterion):
         if off:
             self.time_off += world.dt
             if not self._was_off:
-                self.events.append({"time_s": world.time_s, "x_m": float(world.x[self.actor]), "y_m": float(world.y[self.actor])})
+                self.events.append(
+                    {
+                        "time_s": world.time_s,
+                        "x_m": float(world.x[self.actor]),
+                        "y_m": float(world.y[self.actor]),
+                    }
+                )
         self._was_off = off
 
     def result(self) -> CriterionResult:
-        return CriterionResult(self.name, Status.FAIL if self.events else Status.PASS, self.time_off, 0.0, self.units, tuple(self.events))
+        return CriterionResult(
+            self.name,
+            Status.FAIL if self.events else Status.PASS,
+            self.time_off,
+            0.0,
+            self.units,
+            tuple(self.events),
+        )
 
 
 class Reach(Criterion):
     name, units = "reach", "m"
 
-    def __init__(self, world: World, entity: str, goal: tuple[float, float], tolerance: float) -> None:
+    def __init__(
+        self, world: World, entity: str, goal: tuple[float, float], tolerance: float
+    ) -> None:
         self.actor = world.actor_id(entity)
         self.goal, self.tolerance = goal, tolerance
         self.best = np.inf
@@ -105,13 +134,27 @@ class Reach(Criterion):
     def result(self) -> CriterionResult:
         ok = self.reached_at is not None
         events = ({"time_s": self.reached_at},) if ok else ()
-        return CriterionResult(self.name, Status.PASS if ok else Status.FAIL, self.best, self.tolerance, self.units, events)
+        return CriterionResult(
+            self.name,
+            Status.PASS if ok else Status.FAIL,
+            self.best,
+            self.tolerance,
+            self.units,
+            events,
+        )
 
 
 class _Extreme(Criterion):
     """Tracks the smallest or largest value of a per-step measurement against a bound."""
 
-    def __init__(self, name: str, units: str, measure: Callable[[World], float], threshold: float, keep_min: bool) -> None:
+    def __init__(
+        self,
+        name: str,
+        units: str,
+        measure: Callable[[World], float],
+        threshold: float,
+        keep_min: bool,
+    ) -> None:
         self.name, self.units = name, units
         self.measure, self.threshold, self.keep_min = measure, threshold, keep_min
         self.value = np.inf if keep_min else -np.inf
@@ -126,7 +169,14 @@ class _Extreme(Criterion):
         bad = self.value < self.threshold if self.keep_min else self.value > self.threshold
         actual = None if not np.isfinite(self.value) else float(self.value)
         events = ({"time_s": self.at, "value": actual},) if bad else ()
-        return CriterionResult(self.name, Status.FAIL if bad else Status.PASS, actual, self.threshold, self.units, events)
+        return CriterionResult(
+            self.name,
+            Status.FAIL if bad else Status.PASS,
+            actual,
+            self.threshold,
+            self.units,
+            events,
+        )
 
 
 class Standstill(Criterion):
@@ -141,12 +191,17 @@ class Standstill(Criterion):
 
     def result(self) -> CriterionResult:
         ok = self.final <= self.below
-        return CriterionResult(self.name, Status.PASS if ok else Status.FAIL, self.final, self.below, self.units)
+        return CriterionResult(
+            self.name, Status.PASS if ok else Status.FAIL, self.final, self.below, self.units
+        )
 
 
 def build_criteria(world: World, scenario: sc.Scenario) -> list[Criterion]:
     """The scenario's criteria (default: no collision and no off-road for the ego)."""
-    specs = scenario.criteria or (sc.CollisionCriterion(scenario.ego.entity), sc.OffRoadCriterion(scenario.ego.entity))
+    specs = scenario.criteria or (
+        sc.CollisionCriterion(scenario.ego.entity),
+        sc.OffRoadCriterion(scenario.ego.entity),
+    )
     out: list[Criterion] = []
     for spec in specs:
         match spec:
@@ -159,17 +214,37 @@ def build_criteria(world: World, scenario: sc.Scenario) -> list[Criterion]:
                 out.append(Reach(world, e, (x, y), tol))
             case sc.MinTimeToCollisionCriterion(threshold_s=thr, entity=e):
                 a = world.actor_id(e)
-                out.append(_Extreme("min_ttc", "s", lambda w, a=a: ttc_to_all(w, a), thr, keep_min=True))
+                out.append(
+                    _Extreme("min_ttc", "s", lambda w, a=a: ttc_to_all(w, a), thr, keep_min=True)
+                )
             case sc.MinDistanceCriterion(threshold_m=thr, entity=e, other=o):
                 a = world.actor_id(e)
-                others = [world.actor_id(o)] if o else [k for k in range(len(world.actors)) if k != a]
-                out.append(_Extreme("min_distance", "m", lambda w, a=a, os=others: min((pair_gap(w, a, b) for b in os), default=np.inf), thr, keep_min=True))
+                others = (
+                    [world.actor_id(o)] if o else [k for k in range(len(world.actors)) if k != a]
+                )
+                out.append(
+                    _Extreme(
+                        "min_distance",
+                        "m",
+                        lambda w, a=a, os=others: min(
+                            (pair_gap(w, a, b) for b in os), default=np.inf
+                        ),
+                        thr,
+                        keep_min=True,
+                    )
+                )
             case sc.MaxDecelerationCriterion(threshold_mps2=thr, entity=e):
                 a = world.actor_id(e)
-                out.append(_Extreme("max_decel", "m/s^2", lambda w, a=a: float(-w.accel[a]), thr, keep_min=False))
+                out.append(
+                    _Extreme(
+                        "max_decel", "m/s^2", lambda w, a=a: float(-w.accel[a]), thr, keep_min=False
+                    )
+                )
             case sc.MaxSpeedCriterion(threshold_mps=thr, entity=e):
                 a = world.actor_id(e)
-                out.append(_Extreme("max_speed", "m/s", lambda w, a=a: float(w.v[a]), thr, keep_min=False))
+                out.append(
+                    _Extreme("max_speed", "m/s", lambda w, a=a: float(w.v[a]), thr, keep_min=False)
+                )
             case sc.StandstillCriterion(entity=e, speed_below_mps=b):
                 out.append(Standstill(world, e, b))
     return out

@@ -24,6 +24,8 @@ TYPE_COLOURS = {
     "obstacle": "#7f7f7f",
 }
 EGO_COLOUR = "#d62728"
+#: Scenes more elongated than this are drawn with unequal axis scales so both stay readable.
+STRETCH_ABOVE = 4.0
 
 
 def _draw_road(ax: plt.Axes, network: RoadNetwork) -> None:
@@ -70,21 +72,40 @@ def bird_eye_view(
     ymin, ymax = float(y.min()) - pad, float(y.max()) + pad
     for a, name in enumerate(trace.names):
         colour = EGO_COLOUR if a == ego else TYPE_COLOURS.get(trace.types[a], "#333333")
-        ax.plot(x[:, a], y[:, a], color=colour, lw=1.8 if a == ego else 1.0, zorder=3, label=name if a < 12 else None)
+        ax.plot(
+            x[:, a],
+            y[:, a],
+            color=colour,
+            lw=1.8 if a == ego else 1.0,
+            zorder=3,
+            label=name if a < 12 else None,
+        )
         for k, alpha in ((0, 0.35), (-1, 1.0)):
             b = _box(x[k, a], y[k, a], h[k, a], trace.length[a], trace.width[a])
-            ax.fill(b[:, 0], b[:, 1], facecolor=colour, alpha=alpha, edgecolor="black", lw=0.4, zorder=4)
+            ax.fill(
+                b[:, 0], b[:, 1], facecolor=colour, alpha=alpha, edgecolor="black", lw=0.4, zorder=4
+            )
     for ev in collisions:
         k = int(np.clip(np.searchsorted(trace.time, ev.time_s), 0, len(trace.time) - 1))
         cx = 0.5 * (x[k, ev.a] + x[k, ev.b])
         cy = 0.5 * (y[k, ev.a] + y[k, ev.b])
         ax.plot(cx, cy, marker="X", color="black", markersize=12, zorder=6)
-        ax.annotate(f"collision t={ev.time_s:.2f}s", (cx, cy), xytext=(8, 8), textcoords="offset points", fontsize=8, zorder=6)
+        ax.annotate(
+            f"collision t={ev.time_s:.2f}s",
+            (cx, cy),
+            xytext=(8, 8),
+            textcoords="offset points",
+            fontsize=8,
+            zorder=6,
+        )
     ax.set_xlim(xmin, xmax)
     ax.set_ylim(ymin, ymax)
-    ax.set_aspect("equal", adjustable="datalim")
+    elongation = max(xmax - xmin, ymax - ymin) / max(min(xmax - xmin, ymax - ymin), 1e-9)
+    stretched = elongation > STRETCH_ABOVE
+    if not stretched:
+        ax.set_aspect("equal", adjustable="box")
     ax.set_xlabel("x [m] (east)")
-    ax.set_ylabel("y [m] (north)")
+    ax.set_ylabel("y [m] (north)" + (" — axes not to scale" if stretched else ""))
     ax.set_title(title, fontsize=10)
     ax.legend(loc="upper right", fontsize=7, framealpha=0.8)
     ax.grid(True, lw=0.3, alpha=0.5)

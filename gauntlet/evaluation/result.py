@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """Outcome of a criterion or a scenario."""
 
     PASS = "PASS"
@@ -35,7 +35,14 @@ class CriterionResult:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> CriterionResult:
-        return cls(d["name"], Status(d["status"]), d["actual"], d["threshold"], d["units"], tuple(d["events"]))
+        return cls(
+            d["name"],
+            Status(d["status"]),
+            d["actual"],
+            d["threshold"],
+            d["units"],
+            tuple(d["events"]),
+        )
 
 
 @dataclass(frozen=True)

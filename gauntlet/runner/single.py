@@ -95,15 +95,27 @@ def simulate(scenario: sc.Scenario, options: RunOptions) -> tuple[World, Scenari
     trace = world.recorder.trace()
     metrics = _metrics(trace, ego, world, min_ttc, latencies)
     result = ScenarioResult(
-        id=sid, name=scenario.name, file=scenario.source.file if scenario.source else "",
-        category=scenario.category, tags=scenario.tags, seed=seed, stack=stack_name, status=status,
-        criteria=tuple(results), metrics=metrics, sim_time_s=world.time_s,
-        wall_time_s=time.perf_counter() - wall0, steps=world.step_index, stop_reason=stop_reason,
+        id=sid,
+        name=scenario.name,
+        file=scenario.source.file if scenario.source else "",
+        category=scenario.category,
+        tags=scenario.tags,
+        seed=seed,
+        stack=stack_name,
+        status=status,
+        criteria=tuple(results),
+        metrics=metrics,
+        sim_time_s=world.time_s,
+        wall_time_s=time.perf_counter() - wall0,
+        steps=world.step_index,
+        stop_reason=stop_reason,
     )
     return world, result
 
 
-def _metrics(trace: Trace, ego: int, world: World, min_ttc: float, latencies: list[float]) -> dict[str, float]:
+def _metrics(
+    trace: Trace, ego: int, world: World, min_ttc: float, latencies: list[float]
+) -> dict[str, float]:
     speed = trace.data["speed"][:, ego]
     accel = trace.data["accel"][1:, ego] if len(speed) > 1 else np.zeros(1)
     m = {
@@ -141,7 +153,9 @@ def run_scenario(scenario: sc.Scenario, options: RunOptions) -> ScenarioResult:
     return result
 
 
-def _write_artifacts(world: World, result: ScenarioResult, scenario: sc.Scenario, options: RunOptions) -> ScenarioResult:
+def _write_artifacts(
+    world: World, result: ScenarioResult, scenario: sc.Scenario, options: RunOptions
+) -> ScenarioResult:
     from dataclasses import replace
 
     out = Path(options.out_dir) / "scenarios"
@@ -155,7 +169,13 @@ def _write_artifacts(world: World, result: ScenarioResult, scenario: sc.Scenario
         from gauntlet.evaluation.plots import bird_eye_view
 
         plot_path = out / f"{base}.png"
-        bird_eye_view(world.network, trace, world.collisions, plot_path, title=f"{result.id} — {result.status.value}")
+        bird_eye_view(
+            world.network,
+            trace,
+            world.collisions,
+            plot_path,
+            title=f"{result.id} — {result.status.value}",
+        )
     root = Path(options.out_dir)
     return replace(
         result,
@@ -164,11 +184,19 @@ def _write_artifacts(world: World, result: ScenarioResult, scenario: sc.Scenario
     )
 
 
-def _error_result(scenario: sc.Scenario, sid: str, options: RunOptions, message: str, t0: float) -> ScenarioResult:
+def _error_result(
+    scenario: sc.Scenario, sid: str, options: RunOptions, message: str, t0: float
+) -> ScenarioResult:
     return ScenarioResult(
-        id=sid, name=scenario.name, file=scenario.source.file if scenario.source else "",
-        category=scenario.category, tags=scenario.tags,
+        id=sid,
+        name=scenario.name,
+        file=scenario.source.file if scenario.source else "",
+        category=scenario.category,
+        tags=scenario.tags,
         seed=scenario.seed if options.seed is None else options.seed,
-        stack=options.stack or scenario.ego.stack, status=Status.ERROR,
-        wall_time_s=time.perf_counter() - t0, stop_reason="error", error=message,
+        stack=options.stack or scenario.ego.stack,
+        status=Status.ERROR,
+        wall_time_s=time.perf_counter() - t0,
+        stop_reason="error",
+        error=message,
     )

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,11 @@ class SuiteResult:
             "wall_time_s": self.wall_time_s,
             "jobs": self.jobs,
             "stack": self.stack,
-            "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()},
+            "machine": {
+                "python": platform.python_version(),
+                "platform": platform.platform(),
+                "cpus": os.cpu_count(),
+            },
             "summary": self.counts(),
             "scenarios": [r.to_dict() for r in self.results],
             **self.meta,
@@ -75,7 +79,7 @@ def run_suite(
     suite's output does not depend on scheduling.
     """
     jobs = max(1, jobs or os.cpu_count() or 1)
-    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    started = datetime.now(UTC).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     results: list[ScenarioResult | None] = [None] * len(scenarios)
     if jobs == 1 or len(scenarios) <= 1:

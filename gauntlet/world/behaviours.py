@@ -33,7 +33,9 @@ def apply_behaviour(world, actor: int, behaviour: sc.Behaviour, resolve: Resolve
             d.follow[slot] = True
             d.lane_changes[slot] = behaviour.lane_changes
             d.obey_signals[slot] = behaviour.obey_signals
-            d.desired_speed[slot] = behaviour.desired_speed_mps if behaviour.desired_speed_mps else np.nan
+            d.desired_speed[slot] = (
+                behaviour.desired_speed_mps if behaviour.desired_speed_mps else np.nan
+            )
             p = d.idm
             p.time_headway_s[slot] = behaviour.time_headway_s
             p.min_gap_m[slot] = behaviour.min_gap_m
@@ -47,7 +49,9 @@ def apply_behaviour(world, actor: int, behaviour: sc.Behaviour, resolve: Resolve
             d.follow[slot] = False
             d.lane_changes[slot] = False
             d.obey_signals[slot] = False
-            speed = behaviour.speed_mps if behaviour.speed_mps is not None else float(world.v[actor])
+            speed = (
+                behaviour.speed_mps if behaviour.speed_mps is not None else float(world.v[actor])
+            )
             d.desired_speed[slot] = speed
         case sc.IdleBehaviour():
             d.follow[slot] = False

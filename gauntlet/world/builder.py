@@ -16,7 +16,9 @@ import numpy as np
 
 from gauntlet.agents.drivers import LaneDrivers
 from gauntlet.agents.idm import IdmParams
-from gauntlet.agents.paths import LaneTable, Path as LanePath, build_path, straightest
+from gauntlet.agents.paths import LaneTable, build_path, straightest
+from gauntlet.agents.paths import Path as LanePath
+from gauntlet.agents.profiles import STEP
 from gauntlet.agents.walkers import Walkers
 from gauntlet.dynamics.base import motion_model
 from gauntlet.dynamics.presets import VehicleParams, preset
@@ -42,6 +44,7 @@ class Placement:
     heading: float
     lane: int = -1
     lane_s: float = 0.0
+    offset: float = 0.0
 
 
 def load_network(scenario: sc.Scenario) -> RoadNetwork:
@@ -49,10 +52,16 @@ def load_network(scenario: sc.Scenario) -> RoadNetwork:
     src = scenario.source
     match scenario.map:
         case sc.OpenDriveMap(file=file):
-            base = Path(src.file).parent if src and src.file and not src.file.startswith("<") else Path.cwd()
+            base = (
+                Path(src.file).parent
+                if src and src.file and not src.file.startswith("<")
+                else Path.cwd()
+            )
             path = (base / file).resolve()
             if not path.is_file():
-                raise error_at(src, ("map", "opendrive", "file"), f"OpenDRIVE file not found: {path}")
+                raise error_at(
+                    src, ("map", "opendrive", "file"), f"OpenDRIVE file not found: {path}"
+                )
             try:
                 return RoadNetwork.from_opendrive(path)
             except ValueError as exc:
@@ -60,7 +69,11 @@ def load_network(scenario: sc.Scenario) -> RoadNetwork:
         case sc.ProceduralMap(generator=name, params=params):
             if name not in PROCEDURAL_MAPS:
                 known = ", ".join(sorted(PROCEDURAL_MAPS))
-                raise error_at(src, ("map", "procedural", "generator"), f"unknown generator {name!r}; expected one of {known}")
+                raise error_at(
+                    src,
+                    ("map", "procedural", "generator"),
+                    f"unknown generator {name!r}; expected one of {known}",
+                )
             fn = PROCEDURAL_MAPS[name]
             accepted = inspect.signature(fn).parameters
             for key in params:
@@ -68,8 +81,16 @@ def load_network(scenario: sc.Scenario) -> RoadNetwork:
                     import difflib
 
                     close = difflib.get_close_matches(key, list(accepted), n=1)
-                    hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of {', '.join(accepted)}"
-                    raise error_at(src, ("map", "procedural", "params", key), f"unknown parameter {key!r} of {name}{hint}")
+                    hint = (
+                        f"; did you mean {close[0]!r}?"
+                        if close
+                        else f"; expected one of {', '.join(accepted)}"
+                    )
+                    raise error_at(
+                        src,
+                        ("map", "procedural", "params", key),
+                        f"unknown parameter {key!r} of {name}{hint}",
+                    )
             try:
                 return fn(**params)
             except (TypeError, ValueError) as exc:
@@ -95,20 +116,28 @@ class _Resolver:
         s = float(np.clip(lane_s, 0.0, ln.length))
         xy = np.asarray(ln.position(np.array([s]), np.array([offset]))).reshape(-1, 2)[0]
         h = float(np.asarray(ln.heading_at(np.array([s]))).ravel()[0]) + dh
-        return Placement(float(xy[0]), float(xy[1]), h, lane, s)
+        return Placement(float(xy[0]), float(xy[1]), h, lane, s, offset)
 
     def reference(self, name: str, path: tuple) -> Placement:
         if self.live is not None:
             w = self.live
             k = w.actor_id(name)
             slot = w.driver_slot.get(k)
-            lane, lane_s = (int(w.drivers.lane[slot]), float(w.drivers.lane_s[slot])) if slot is not None else (-1, 0.0)
+            lane, lane_s = (
+                (int(w.drivers.lane[slot]), float(w.drivers.lane_s[slot]))
+                if slot is not None
+                else (-1, 0.0)
+            )
             return Placement(float(w.x[k]), float(w.y[k]), float(w.h[k]), lane, lane_s)
         if name not in self.placed:
-            raise self.error(path, f"entity {name!r} is not placed yet: place it before entities positioned relative to it")
+            raise self.error(
+                path,
+                f"entity {name!r} is not placed yet: place it before entities positioned relative to it",
+            )
         return self.placed[name]
 
     def resolve(self, pos: sc.Position, path: tuple = ()) -> Placement:
+        path = (*path, pos.KIND)  # the YAML form nests the fields under the kind
         match pos:
             case sc.WorldPosition(x_m=x, y_m=y, heading_rad=h):
                 located = self.network.locate(x, y, h)
@@ -118,13 +147,19 @@ class _Resolver:
             case sc.LanePosition(road=road, lane=lane_id, s_m=s, offset_m=off, heading_rad=dh):
                 if road not in self.network.roads:
                     known = ", ".join(sorted(self.network.roads)[:20])
-                    raise self.error((*path, "road"), f"unknown road {road!r}; the map has roads {known}")
+                    raise self.error(
+                        (*path, "road"), f"unknown road {road!r}; the map has roads {known}"
+                    )
                 try:
                     key, lane_s = self.network.lane_at(road, lane_id, s)
                 except (KeyError, ValueError) as exc:
-                    raise self.error((*path, "lane"), f"no lane {lane_id} on road {road!r} at s={s}: {exc}") from None
+                    raise self.error(
+                        (*path, "lane"), f"no lane {lane_id} on road {road!r} at s={s}: {exc}"
+                    ) from None
                 if key not in self.table.index:
-                    raise self.error((*path, "lane"), f"lane {lane_id} of road {road!r} is not a driving lane")
+                    raise self.error(
+                        (*path, "lane"), f"lane {lane_id} of road {road!r} is not a driving lane"
+                    )
                 return self.lane_pose(self.table.index[key], lane_s, off, dh)
             case sc.RelativeLanePosition(entity=name, ds_m=ds, lanes=n, offset_m=off):
                 ref = self.reference(name, (*path, "entity"))
@@ -135,15 +170,21 @@ class _Resolver:
                 for _ in range(abs(n)):
                     lane = int(side[lane])
                     if lane < 0:
-                        raise self.error((*path, "lanes"), f"there is no lane {n:+d} from {name!r}'s lane")
+                        raise self.error(
+                            (*path, "lanes"), f"there is no lane {n:+d} from {name!r}'s lane"
+                        )
                 lane, lane_s = self._advance(lane, ref.lane_s + ds)
                 return self.lane_pose(lane, lane_s, off)
-            case sc.RelativeWorldPosition(entity=name, dx_m=dx, dy_m=dy, dheading_rad=dh, frame=frame):
+            case sc.RelativeWorldPosition(
+                entity=name, dx_m=dx, dy_m=dy, dheading_rad=dh, frame=frame
+            ):
                 ref = self.reference(name, (*path, "entity"))
                 if frame == "entity":
                     c, s = np.cos(ref.heading), np.sin(ref.heading)
                     dx, dy = dx * c - dy * s, dx * s + dy * c
-                return self.resolve(sc.WorldPosition(ref.x + dx, ref.y + dy, 0.0, ref.heading + dh), path)
+                return self.resolve(
+                    sc.WorldPosition(ref.x + dx, ref.y + dy, 0.0, ref.heading + dh), path
+                )
         raise TypeError(pos)
 
     def _advance(self, lane: int, lane_s: float) -> tuple[int, float]:
@@ -156,7 +197,11 @@ class _Resolver:
             lane_s -= self.table.length[lane]
             lane = choose(lane, nxt)
         while lane_s < 0:
-            prev = [self.table.index[k] for k in self.table.lanes[lane].predecessors if k in self.table.index]
+            prev = [
+                self.table.index[k]
+                for k in self.table.lanes[lane].predecessors
+                if k in self.table.index
+            ]
             if not prev:
                 return lane, 0.0
             lane = prev[0]
@@ -176,7 +221,13 @@ def vehicle_params(entity: sc.Entity) -> VehicleParams:
         d = entity.dimensions
         changes.update(length_m=d.length_m, width_m=d.width_m, height_m=d.height_m)
     lim = entity.limits
-    for key in ("max_speed_mps", "max_accel_mps2", "max_decel_mps2", "max_steer_rad", "max_steer_rate_radps"):
+    for key in (
+        "max_speed_mps",
+        "max_accel_mps2",
+        "max_decel_mps2",
+        "max_steer_rad",
+        "max_steer_rate_radps",
+    ):
         value = getattr(lim, key)
         if value is not None:
             changes[key] = value
@@ -191,7 +242,13 @@ def _model_name(entity: sc.Entity) -> str | None:
     return DEFAULT_MODEL.get(entity.type, "kinematic_bicycle")
 
 
-def _route_lanes(resolver: _Resolver, entity_index: int, start: Placement, waypoints: tuple[sc.Position, ...], path: tuple) -> list[int]:
+def _route_lanes(
+    resolver: _Resolver,
+    entity_index: int,
+    start: Placement,
+    waypoints: tuple[sc.Position, ...],
+    path: tuple,
+) -> list[int]:
     table = resolver.table
     lanes = [start.lane]
     for k, wp in enumerate(waypoints):
@@ -206,7 +263,9 @@ def _route_lanes(resolver: _Resolver, entity_index: int, start: Placement, waypo
     return lanes
 
 
-def build_world(scenario: sc.Scenario, *, external: set[str] | None = None, seed: int | None = None) -> World:
+def build_world(
+    scenario: sc.Scenario, *, external: set[str] | None = None, seed: int | None = None
+) -> World:
     """Build the world of ``scenario``.
 
     Args:
@@ -230,7 +289,9 @@ def build_world(scenario: sc.Scenario, *, external: set[str] | None = None, seed
         placements.append(place)
         vp = vehicle_params(e)
         params.append(vp)
-        infos.append(ActorInfo(k, e.name, e.type, vp.length_m, vp.width_m, vp.height_m, vp.wheelbase_m))
+        infos.append(
+            ActorInfo(k, e.name, e.type, vp.length_m, vp.width_m, vp.height_m, vp.wheelbase_m)
+        )
 
     groups = _motion_groups(scenario, placements, params)
     # Without a route, vehicles take the straightest continuation at junctions.
@@ -267,6 +328,10 @@ def build_world(scenario: sc.Scenario, *, external: set[str] | None = None, seed
     )
     driver_slot = {k: i for i, k in enumerate(slots)}
     for i, k in enumerate(slots):
+        if placements[k].offset:
+            # Keep riding at the start offset (a cyclist at the kerb) until an action moves it.
+            drivers.offset.set(i, placements[k].offset, placements[k].offset, 0.0, 1e-9, STEP)
+    for i, k in enumerate(slots):
         if scenario.entities[k].name == scenario.ego.entity:
             drivers.extend[i] = False
             drivers.horizon[i] = EGO_ROUTE_HORIZON_M
@@ -275,9 +340,20 @@ def build_world(scenario: sc.Scenario, *, external: set[str] | None = None, seed
     ext_ids = {k for k, e in enumerate(scenario.entities) if e.name in external}
     duration = scenario.stop.duration_s
     world = World(
-        network=network, lanes=table, dt=scenario.dt_s, rng=rng, actors=infos, groups=groups,
-        drivers=drivers, driver_slot=driver_slot, walkers=Walkers(), signals=signals,
-        signal_stops=stops, external=ext_ids, capacity_steps=int(np.ceil(duration / scenario.dt_s)) + 2,
+        network=network,
+        lanes=table,
+        dt=scenario.dt_s,
+        rng=rng,
+        actors=infos,
+        groups=groups,
+        drivers=drivers,
+        driver_slot=driver_slot,
+        walkers=Walkers(),
+        signals=signals,
+        signal_stops=stops,
+        external=ext_ids,
+        capacity_steps=int(np.ceil(duration / scenario.dt_s)) + 2,
+        initial_pose=np.array([(p.x, p.y, p.heading) for p in placements]).reshape(-1, 3),
     )
     resolver.live = world
     world.resolve_position = resolver.pose  # type: ignore[attr-defined]
@@ -298,7 +374,9 @@ def build_world(scenario: sc.Scenario, *, external: set[str] | None = None, seed
     return world
 
 
-def _motion_groups(scenario: sc.Scenario, placements: list[Placement], params: list[VehicleParams]) -> list[MotionGroup]:
+def _motion_groups(
+    scenario: sc.Scenario, placements: list[Placement], params: list[VehicleParams]
+) -> list[MotionGroup]:
     by_model: dict[str, list[int]] = {}
     for k, e in enumerate(scenario.entities):
         name = _model_name(e)
@@ -312,11 +390,15 @@ def _motion_groups(scenario: sc.Scenario, placements: list[Placement], params: l
         except KeyError as exc:
             k = members[0]
             raise error_at(scenario.source, ("entities", k, "model"), str(exc.args[0])) from None
-        overrides = [scenario.entities[k].model.params if scenario.entities[k].model else {} for k in members]
+        overrides = [
+            scenario.entities[k].model.params if scenario.entities[k].model else {} for k in members
+        ]
         try:
             model = cls.from_params([params[k] for k in members], **_common(overrides))
         except (TypeError, ValueError) as exc:
-            raise error_at(scenario.source, ("entities", members[0], "model"), f"{name}: {exc}") from None
+            raise error_at(
+                scenario.source, ("entities", members[0], "model"), f"{name}: {exc}"
+            ) from None
         state = np.zeros((len(members), len(cls.STATE_FIELDS)))
         for row, k in enumerate(members):
             p = placements[k]
@@ -331,7 +413,9 @@ def _common(overrides: list[dict[str, Any]]) -> dict[str, Any]:
     return dict(overrides[0]) if overrides else {}
 
 
-def _signals(scenario: sc.Scenario, network: RoadNetwork, table: LaneTable) -> tuple[SignalController, list[SignalStop]]:
+def _signals(
+    scenario: sc.Scenario, network: RoadNetwork, table: LaneTable
+) -> tuple[SignalController, list[SignalStop]]:
     dynamic = {sid: sig for sid, sig in network.signals.items() if getattr(sig, "dynamic", True)}
     stops: list[SignalStop] = []
     headings: dict[str, float] = {}
@@ -340,14 +424,20 @@ def _signals(scenario: sc.Scenario, network: RoadNetwork, table: LaneTable) -> t
             if key in table.index:
                 lane = table.index[key]
                 stops.append(SignalStop(sid, lane, float(s)))
-                headings.setdefault(sid, float(np.asarray(table.lanes[lane].heading_at(np.array([s]))).ravel()[0]))
+                headings.setdefault(
+                    sid, float(np.asarray(table.lanes[lane].heading_at(np.array([s]))).ravel()[0])
+                )
     cycles: dict[str, Cycle | None] = {sid: None for sid in dynamic}
     planned: set[str] = set()
     for k, plan in enumerate(scenario.traffic_lights):
         for j, sid in enumerate(plan.signals):
             if sid not in cycles:
                 known = ", ".join(sorted(cycles)) or "none"
-                raise error_at(scenario.source, ("traffic_lights", k, "signals", j), f"unknown signal {sid!r}; the map's signals: {known}")
+                raise error_at(
+                    scenario.source,
+                    ("traffic_lights", k, "signals", j),
+                    f"unknown signal {sid!r}; the map's signals: {known}",
+                )
             cycles[sid] = Cycle(plan.green_s, plan.yellow_s, plan.red_s, plan.offset_s)
             planned.add(sid)
     # Signals without a plan: opposite approaches share a phase, crossing ones alternate.
@@ -370,7 +460,13 @@ def _attach_storyboard(world: World, scenario: sc.Scenario, resolver: _Resolver)
     compiler = StoryboardCompiler(world, resolver.pose, lambda: board, _route_action(resolver))
     events = []
     for event in scenario.storyboard:
-        events.append((event.name, compiler.trigger(event.trigger), [compiler.action(a) for a in event.actions]))
+        events.append(
+            (
+                event.name,
+                compiler.trigger(event.trigger),
+                [compiler.action(a) for a in event.actions],
+            )
+        )
     stop_when = [compiler.trigger(t) for t in scenario.stop.when]
     board = Storyboard(events, stop_when)
     world.storyboard = board
@@ -381,8 +477,13 @@ def _route_action(resolver: _Resolver):  # noqa: ANN202
         slot = world.driver_slot.get(actor)
         if slot is None:
             return
-        start = Placement(float(world.x[actor]), float(world.y[actor]), float(world.h[actor]),
-                          int(world.drivers.lane[slot]), float(world.drivers.lane_s[slot]))
+        start = Placement(
+            float(world.x[actor]),
+            float(world.y[actor]),
+            float(world.h[actor]),
+            int(world.drivers.lane[slot]),
+            float(world.drivers.lane_s[slot]),
+        )
         lanes = _route_lanes(resolver, actor, start, waypoints, ())
         world.drivers.set_route(slot, lanes, start.lane_s)
         world.drivers.commit()

@@ -10,7 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def box_corners(x: np.ndarray, y: np.ndarray, h: np.ndarray, hl: np.ndarray, hw: np.ndarray) -> np.ndarray:
+def box_corners(
+    x: np.ndarray, y: np.ndarray, h: np.ndarray, hl: np.ndarray, hw: np.ndarray
+) -> np.ndarray:
     """Corners ``(n, 4, 2)`` in counter-clockwise order from front-left."""
     c, s = np.cos(h), np.sin(h)
     sx = np.array([1.0, -1.0, -1.0, 1.0])
@@ -23,7 +25,10 @@ def box_corners(x: np.ndarray, y: np.ndarray, h: np.ndarray, hl: np.ndarray, hw:
 
 
 def candidate_pairs(
-    x: np.ndarray, y: np.ndarray, radius: np.ndarray, pairs: tuple[np.ndarray, np.ndarray] | None = None
+    x: np.ndarray,
+    y: np.ndarray,
+    radius: np.ndarray,
+    pairs: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Index pairs ``i < j`` whose bounding circles overlap.
 
@@ -39,7 +44,13 @@ def candidate_pairs(
 
 
 def obb_overlap(
-    x: np.ndarray, y: np.ndarray, h: np.ndarray, hl: np.ndarray, hw: np.ndarray, i: np.ndarray, j: np.ndarray
+    x: np.ndarray,
+    y: np.ndarray,
+    h: np.ndarray,
+    hl: np.ndarray,
+    hw: np.ndarray,
+    i: np.ndarray,
+    j: np.ndarray,
 ) -> np.ndarray:
     """SAT overlap of box pairs ``(i, j)`` from centres, headings and half extents.
 
@@ -74,7 +85,12 @@ def boxes_overlap(corners_a: np.ndarray, corners_b: np.ndarray) -> np.ndarray:
 
 def _point_segment_distance(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     ab = b - a
-    t = np.clip(np.einsum("...d,...d->...", p - a, ab) / np.maximum(np.einsum("...d,...d->...", ab, ab), 1e-12), 0, 1)
+    t = np.clip(
+        np.einsum("...d,...d->...", p - a, ab)
+        / np.maximum(np.einsum("...d,...d->...", ab, ab), 1e-12),
+        0,
+        1,
+    )
     closest = a + t[..., None] * ab
     return np.linalg.norm(p - closest, axis=-1)
 
@@ -85,5 +101,7 @@ def box_gap(corners_a: np.ndarray, corners_b: np.ndarray) -> np.ndarray:
     edges_b = (corners_b, np.roll(corners_b, -1, axis=1))
     d1 = _point_segment_distance(corners_a[:, :, None, :], edges_b[0][:, None], edges_b[1][:, None])
     d2 = _point_segment_distance(corners_b[:, :, None, :], edges_a[0][:, None], edges_a[1][:, None])
-    gap = np.minimum(d1.reshape(len(corners_a), -1).min(axis=1), d2.reshape(len(corners_a), -1).min(axis=1))
+    gap = np.minimum(
+        d1.reshape(len(corners_a), -1).min(axis=1), d2.reshape(len(corners_a), -1).min(axis=1)
+    )
     return np.where(boxes_overlap(corners_a, corners_b), 0.0, gap)

@@ -50,8 +50,13 @@ class Trace:
         with np.load(path, allow_pickle=False) as f:
             data = {k[3:]: f[k] for k in f.files if k.startswith("ch_")}
             return cls(
-                f["time"], f["ids"], tuple(map(str, f["names"])), tuple(map(str, f["types"])),
-                f["length"], f["width"], data,
+                f["time"],
+                f["ids"],
+                tuple(map(str, f["names"])),
+                tuple(map(str, f["types"])),
+                f["length"],
+                f["width"],
+                data,
             )
 
     def to_csv(self) -> str:
@@ -62,7 +67,9 @@ class Trace:
         cols = [self.data[c] for c in ("x", "y", "z", "h", "p", "r", "speed")]
         for k, t in enumerate(self.time):
             for a, (aid, name) in enumerate(zip(self.ids, self.names, strict=True)):
-                writer.writerow([repr(float(t)), int(aid), name, *(repr(float(c[k, a])) for c in cols)])
+                writer.writerow(
+                    [repr(float(t)), int(aid), name, *(repr(float(c[k, a])) for c in cols)]
+                )
         return buf.getvalue()
 
     def actor(self, name: str) -> int:
@@ -73,7 +80,15 @@ class Trace:
 class Recorder:
     """Appends the world's arrays into preallocated buffers, one row per step."""
 
-    def __init__(self, ids: np.ndarray, names: list[str], types: list[str], length: np.ndarray, width: np.ndarray, capacity: int) -> None:
+    def __init__(
+        self,
+        ids: np.ndarray,
+        names: list[str],
+        types: list[str],
+        length: np.ndarray,
+        width: np.ndarray,
+        capacity: int,
+    ) -> None:
         self.ids, self.names, self.types = ids, tuple(names), tuple(types)
         self.length, self.width = length, width
         n = len(ids)
@@ -85,7 +100,9 @@ class Recorder:
         """Record one step; grows the buffers if the capacity is reached."""
         if self.count == len(self.time):
             self.time = np.concatenate((self.time, np.zeros_like(self.time)))
-            self.buffers = {c: np.concatenate((b, np.zeros_like(b))) for c, b in self.buffers.items()}
+            self.buffers = {
+                c: np.concatenate((b, np.zeros_like(b))) for c, b in self.buffers.items()
+            }
         k = self.count
         self.time[k] = t
         for c, buf in self.buffers.items():
@@ -96,6 +113,11 @@ class Recorder:
         """What has been recorded so far."""
         k = self.count
         return Trace(
-            self.time[:k].copy(), self.ids, self.names, self.types, self.length, self.width,
+            self.time[:k].copy(),
+            self.ids,
+            self.names,
+            self.types,
+            self.length,
+            self.width,
             {c: b[:k].copy() for c, b in self.buffers.items()},
         )

@@ -62,7 +62,9 @@ class SignalController:
         return self.states
 
 
-def default_cycles(groups: list[list[str]], green_s: float = 20.0, yellow_s: float = 3.0) -> dict[str, Cycle]:
+def default_cycles(
+    groups: list[list[str]], green_s: float = 20.0, yellow_s: float = 3.0
+) -> dict[str, Cycle]:
     """Fixed-time plans that give each group green in turn (all-red between is the yellow)."""
     n = max(len(groups), 1)
     period = n * (green_s + yellow_s)

@@ -34,7 +34,9 @@ def pair_gap(world: World, a: int, b: int, freespace: bool = True) -> float:
     if not freespace:
         return float(np.hypot(world.x[a] - world.x[b], world.y[a] - world.y[b]))
     idx = np.array([a, b])
-    c = box_corners(world.x[idx], world.y[idx], world.h[idx], 0.5 * world.length[idx], 0.5 * world.width[idx])
+    c = box_corners(
+        world.x[idx], world.y[idx], world.h[idx], 0.5 * world.length[idx], 0.5 * world.width[idx]
+    )
     return float(box_gap(c[:1], c[1:])[0])
 
 
@@ -65,7 +67,11 @@ def time_to_collision(world: World, a: int, b: int) -> float:
 def headway(world: World, a: int, b: int) -> float:
     """Time headway from ``a`` to ``b`` ahead of it (inf if ``a`` stands or ``b`` is not ahead)."""
     gap, lat = longitudinal_gap(world, a, b)
-    if not np.isfinite(gap) or abs(lat) > 0.5 * (world.width[a] + world.width[b]) or world.v[a] < 1e-6:
+    if (
+        not np.isfinite(gap)
+        or abs(lat) > 0.5 * (world.width[a] + world.width[b])
+        or world.v[a] < 1e-6
+    ):
         return np.inf
     return gap / world.v[a]
 
@@ -93,7 +99,13 @@ class Storyboard:
 class StoryboardCompiler:
     """Turns schema triggers and actions into closures over actor indices."""
 
-    def __init__(self, world: World, resolve: Resolve, board_ref: Callable[[], Storyboard], route_to: Callable) -> None:
+    def __init__(
+        self,
+        world: World,
+        resolve: Resolve,
+        board_ref: Callable[[], Storyboard],
+        route_to: Callable,
+    ) -> None:
         self.world = world
         self.resolve = resolve
         self.board_ref = board_ref
@@ -104,10 +116,14 @@ class StoryboardCompiler:
         match t:
             case sc.SimulationTimeTrigger(value_s=v, rule=r):
                 cmp = _RULES[r]
-                return lambda world: cmp(world.time_s + 1e-9 if r in (">", ">=") else world.time_s, v)
+                return lambda world: cmp(
+                    world.time_s + 1e-9 if r in (">", ">=") else world.time_s, v
+                )
             case sc.AfterEventTrigger(event=e, delay_s=d):
                 board = self.board_ref
-                return lambda world: e in board().started and world.time_s >= board().started[e] + d - 1e-9
+                return lambda world: (
+                    e in board().started and world.time_s >= board().started[e] + d - 1e-9
+                )
             case sc.DistanceTrigger(entity=a, other=b, value_m=v, rule=r, freespace=f):
                 i, j, cmp = w.actor_id(a), w.actor_id(b), _RULES[r]
                 return lambda world: cmp(pair_gap(world, i, j, f), v)
@@ -142,7 +158,9 @@ class StoryboardCompiler:
             case sc.LaneChangeAction(entity=e, lanes=n, duration_s=d, shape=shape):
                 return lambda world: _lane_change(world, world.actor_id(e), n, d, shape_code(shape))
             case sc.LaneOffsetAction(entity=e, offset_m=off, duration_s=d, shape=shape):
-                return lambda world: _lane_offset(world, world.actor_id(e), off, d, shape_code(shape))
+                return lambda world: _lane_offset(
+                    world, world.actor_id(e), off, d, shape_code(shape)
+                )
             case sc.FollowRouteAction(entity=e, waypoints=wps):
                 return lambda world: self.route_to(world, world.actor_id(e), wps)
             case sc.FollowTrajectoryAction():
@@ -151,18 +169,27 @@ class StoryboardCompiler:
                 resolve = self.resolve
                 return lambda world: _teleport(world, world.actor_id(e), resolve(p))
             case sc.TrafficLightAction(signal=sid, state=state, duration_s=d):
-                return lambda world: world.signals.force(sid, state, world.time_s + d if d else np.inf)
+                return lambda world: world.signals.force(
+                    sid, state, world.time_s + d if d else np.inf
+                )
             case sc.AssignBehaviourAction(entity=e, behaviour=b):
                 return lambda world: _assign(world, world.actor_id(e), b)
             case sc.StopAction(entity=e, decel_mps2=dec):
-                return lambda world: _speed_change(world, world.actor_id(e), 0.0, "linear", rate=dec)
+                return lambda world: _speed_change(
+                    world, world.actor_id(e), 0.0, "linear", rate=dec
+                )
         raise TypeError(f"unsupported action {act!r}")
 
     def _speed(self, act: sc.SpeedAction) -> Callable[[World], None]:
         def run(world: World) -> None:
             _speed_change(
-                world, world.actor_id(act.entity), act.target_mps, act.shape,
-                duration=act.duration_s, rate=act.rate_mps2, distance=act.distance_m,
+                world,
+                world.actor_id(act.entity),
+                act.target_mps,
+                act.shape,
+                duration=act.duration_s,
+                rate=act.rate_mps2,
+                distance=act.distance_m,
             )
 
         return run
@@ -177,7 +204,12 @@ class StoryboardCompiler:
             y = np.array([p.y_m for p in pts])
             travel = np.arctan2(np.diff(y), np.diff(x))
             travel = np.concatenate((travel, travel[-1:]))
-            h = np.array([p.heading_rad if p.heading_rad is not None else travel[k] for k, p in enumerate(pts)])
+            h = np.array(
+                [
+                    p.heading_rad if p.heading_rad is not None else travel[k]
+                    for k, p in enumerate(pts)
+                ]
+            )
             world.scripted[world.actor_id(act.entity)] = ScriptedMotion(t, x, y, h)
 
         return run
@@ -206,7 +238,14 @@ def _speed_change(
         return
     slot = world.drivers_slot(actor)
     if slot is not None:
-        world.drivers.speed.set(slot, v0 if shape != "step" else target, target, world.time_s, duration or 1e-9, shape_code(shape))
+        world.drivers.speed.set(
+            slot,
+            v0 if shape != "step" else target,
+            target,
+            world.time_s,
+            duration or 1e-9,
+            shape_code(shape),
+        )
 
 
 def _lane_change(world: World, actor: int, lanes: int, duration: float, shape: int) -> None:

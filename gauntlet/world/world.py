@@ -19,7 +19,7 @@ from gauntlet.agents.drivers import LaneDrivers, Obstacles, StopLines
 from gauntlet.agents.paths import LaneTable
 from gauntlet.agents.stack import Control, EgoState, ObjectList
 from gauntlet.agents.walkers import Walkers
-from gauntlet.dynamics.base import HEADING, SPEED, X, Y, MotionModel
+from gauntlet.dynamics.base import HEADING, SPEED, MotionModel, X, Y
 from gauntlet.maps.network import RoadNetwork
 from gauntlet.world.collision import candidate_pairs, obb_overlap
 from gauntlet.world.recorder import Recorder
@@ -97,6 +97,7 @@ class World:
     signal_stops: list[SignalStop]
     external: set[int]
     capacity_steps: int = 1000
+    initial_pose: np.ndarray | None = None
     storyboard: Callable[[World], None] | None = None
     time_s: float = 0.0
     step_index: int = 0
@@ -125,6 +126,9 @@ class World:
         for g, group in enumerate(self.groups):
             self.group_of[group.actors] = g
             self.row_of[group.actors] = np.arange(len(group.actors))
+        if self.initial_pose is not None:
+            # Actors without a motion model (static obstacles) keep these for good.
+            self.x[:], self.y[:], self.h[:] = self.initial_pose.T
         self._gather_states()
         self._stop_lane = np.array([s.lane for s in self.signal_stops], dtype=np.int64)
         self._stop_s = np.array([s.lane_s for s in self.signal_stops])
@@ -134,7 +138,11 @@ class World:
         self._update_terrain()
         self.off_road = ~self.network.on_drivable(self.x, self.y)
         self.recorder = Recorder(
-            np.arange(n), [a.name for a in self.actors], self.types, self.length, self.width,
+            np.arange(n),
+            [a.name for a in self.actors],
+            self.types,
+            self.length,
+            self.width,
             self.capacity_steps + 1,
         )
         self._record()
@@ -153,7 +161,9 @@ class World:
             self.h[a] = group.state[:, HEADING]
             self.v[a] = group.state[:, SPEED]
 
-    def set_pose(self, actor: int, x: float, y: float, h: float, speed: float | None = None) -> None:
+    def set_pose(
+        self, actor: int, x: float, y: float, h: float, speed: float | None = None
+    ) -> None:
         """Place an actor (teleport); its driver, if any, re-localises on the next step."""
         group = self.groups[self.group_of[actor]] if self.group_of[actor] >= 0 else None
         if group is not None:
@@ -180,7 +190,9 @@ class World:
         slot = self.driver_slot.get(actor)
         if slot is None:
             return
-        found = self.network.locate(float(self.x[actor]), float(self.y[actor]), float(self.h[actor]))
+        found = self.network.locate(
+            float(self.x[actor]), float(self.y[actor]), float(self.h[actor])
+        )
         if found is None or found.key not in self.lanes.index:
             return
         self.drivers.set_route(slot, [self.lanes.index[found.key]], float(found.s))
@@ -228,7 +240,9 @@ class World:
         ob = self.obstacle_ids
         vel = np.stack((self.v[ob] * np.cos(self.h[ob]), self.v[ob] * np.sin(self.h[ob])), axis=1)
         obstacles = Obstacles(np.stack((self.x[ob], self.y[ob]), axis=1), vel, self.radius[ob], ob)
-        accel, steer = self.drivers.controls(self.time_s, self.x, self.y, self.h, self.v, obstacles, stops)
+        accel, steer = self.drivers.controls(
+            self.time_s, self.x, self.y, self.h, self.v, obstacles, stops
+        )
         for group in self.groups:
             if group.model.CONTROL_FIELDS[0].startswith("accel"):
                 slots = self._slots_of(group)
@@ -238,9 +252,13 @@ class World:
         if self.walkers.walkers:
             veh = np.flatnonzero(self.is_vehicle)
             vxy = np.stack((self.x[veh], self.y[veh]), axis=1)
-            vvel = np.stack((self.v[veh] * np.cos(self.h[veh]), self.v[veh] * np.sin(self.h[veh])), axis=1)
+            vvel = np.stack(
+                (self.v[veh] * np.cos(self.h[veh]), self.v[veh] * np.sin(self.h[veh])), axis=1
+            )
             on_road = ~self.off_road
-            for actor, (vx, vy) in self.walkers.velocity_commands(self.x, self.y, vxy, vvel, on_road).items():
+            for actor, (vx, vy) in self.walkers.velocity_commands(
+                self.x, self.y, vxy, vvel, on_road
+            ).items():
                 g = self.group_of[actor]
                 if g >= 0:
                     self.groups[g].control[self.row_of[actor]] = (vx, vy)
@@ -249,7 +267,10 @@ class World:
         cache = getattr(group, "_slots", None)
         if cache is None:
             cache = np.array(
-                [self.driver_slot.get(int(a), -1) if int(a) not in self.external else -1 for a in group.actors],
+                [
+                    self.driver_slot.get(int(a), -1) if int(a) not in self.external else -1
+                    for a in group.actors
+                ],
                 dtype=np.int64,
             )
             group._slots = cache  # type: ignore[attr-defined]
@@ -268,7 +289,9 @@ class World:
             y = float(np.interp(t, m.t, m.y))
             h = float(np.interp(t, m.t, np.unwrap(m.h)))
             k = int(np.clip(np.searchsorted(m.t, t) - 1, 0, len(m.t) - 2))
-            seg = np.hypot(m.x[k + 1] - m.x[k], m.y[k + 1] - m.y[k]) / max(m.t[k + 1] - m.t[k], 1e-9)
+            seg = np.hypot(m.x[k + 1] - m.x[k], m.y[k + 1] - m.y[k]) / max(
+                m.t[k + 1] - m.t[k], 1e-9
+            )
             speed = float(seg) if t < m.t[-1] else 0.0
             self.set_pose(actor, x, y, h, speed)
 
@@ -305,8 +328,16 @@ class World:
     def _record(self) -> None:
         self.recorder.append(
             self.time_s,
-            {"x": self.x, "y": self.y, "z": self.z, "h": self.h, "p": self.pitch, "r": self.roll,
-             "speed": self.v, "accel": self.accel},
+            {
+                "x": self.x,
+                "y": self.y,
+                "z": self.z,
+                "h": self.h,
+                "p": self.pitch,
+                "r": self.roll,
+                "speed": self.v,
+                "accel": self.accel,
+            },
         )
 
     # ------------------------------------------------------------------ observations
@@ -315,8 +346,15 @@ class World:
         """The ego's own state."""
         a = self.actors[actor]
         return EgoState(
-            float(self.x[actor]), float(self.y[actor]), float(self.h[actor]), float(self.v[actor]),
-            float(self.accel[actor]), float(self.yaw_rate[actor]), a.length_m, a.width_m, a.wheelbase_m,
+            float(self.x[actor]),
+            float(self.y[actor]),
+            float(self.h[actor]),
+            float(self.v[actor]),
+            float(self.accel[actor]),
+            float(self.yaw_rate[actor]),
+            a.length_m,
+            a.width_m,
+            a.wheelbase_m,
         )
 
     def objects_near(self, actor: int, range_m: float = OBSERVATION_RANGE_M) -> ObjectList:

@@ -6,7 +6,13 @@ from gauntlet.world.collision import box_corners, box_gap, boxes_overlap, candid
 
 def boxes(xs, ys, hs, hl=2.0, hw=1.0):
     n = len(xs)
-    return box_corners(np.array(xs, float), np.array(ys, float), np.array(hs, float), np.full(n, hl), np.full(n, hw))
+    return box_corners(
+        np.array(xs, float),
+        np.array(ys, float),
+        np.array(hs, float),
+        np.full(n, hl),
+        np.full(n, hw),
+    )
 
 
 def test_separated_boxes_gap_by_hand():
@@ -28,7 +34,7 @@ def test_rotated_overlap_found_only_by_all_axes():
 
 def test_candidate_pairs_broad_phase():
     i, j = candidate_pairs(np.array([0.0, 3.0, 100.0]), np.zeros(3), np.full(3, 2.3))
-    assert list(zip(i, j)) == [(0, 1)]
+    assert list(zip(i, j, strict=True)) == [(0, 1)]
 
 
 def test_obb_overlap_agrees_with_corner_sat():

@@ -6,7 +6,14 @@ from gauntlet.world.signals import Cycle, SignalController, default_cycles
 def test_cycle_phases():
     c = Cycle(green_s=10, yellow_s=3, red_s=13)
     assert [c.state_at(t) for t in (0, 9.9, 10, 12.9, 13, 25.9, 26)] == [
-        "green", "green", "yellow", "yellow", "red", "red", "green"]
+        "green",
+        "green",
+        "yellow",
+        "yellow",
+        "red",
+        "red",
+        "green",
+    ]
 
 
 def test_default_cycles_alternate_groups():
