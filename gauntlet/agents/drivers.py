@@ -34,6 +34,9 @@ LANE_CHANGE_S = 4.0
 LANE_CHANGE_COOLDOWN_S = 4.0
 CORRIDOR_LENGTH_M = 40.0
 YELLOW_STOP_DECEL_MPS2 = 3.0
+MIN_LANE_CHANGE_SPEED_MPS = 2.0
+MERGE_ZONE_M = 200.0
+MERGE_BIAS_MPS2 = 10.0
 
 
 @dataclass
@@ -137,10 +140,10 @@ class LaneDrivers:
         """Kept for callers that batch path changes; the bank is updated per slot."""
 
     def _extend_paths(self) -> None:
-        remaining = self.bank.length - self.s
-        for slot in np.flatnonzero(remaining < EXTEND_WHEN_LEFT_M):
-            if self.paths[slot].complete or not self.extend[slot]:
-                continue
+        due = (self.bank.length - self.s < EXTEND_WHEN_LEFT_M) & self.extend & ~self.bank.complete
+        if not due.any():
+            return
+        for slot in np.flatnonzero(due):
             lane = int(self.lane[slot])
             plan = self.route_plan[slot]
             if lane in plan:
@@ -160,7 +163,7 @@ class LaneDrivers:
         self.lateral = lat
         self.lane = self.bank.lane[i]
         self.lane_s = self.bank.lane_s[i] + (s - self.bank.s[i])
-        self.heading_error = np.angle(np.exp(1j * (h[a] - self.bank.heading[i])))
+        self.heading_error = (h[a] - self.bank.heading[i] + np.pi) % (2 * np.pi) - np.pi
         self._extend_paths()
 
     # ------------------------------------------------------------------ control
@@ -258,7 +261,7 @@ class LaneDrivers:
             best = np.where(closer, line, best)
             lead_v = np.where(closer, 0.0, lead_v)
         # The end of a dead-end path.
-        end = np.array([p.complete for p in self.paths]) if self.paths else np.zeros(0, bool)
+        end = self.bank.complete
         end_gap = np.where(end, self.bank.length - self.s - self.half_length, np.inf)
         closer = end_gap < best
         best = np.where(closer, np.maximum(end_gap, 0.0), best)
@@ -332,7 +335,7 @@ class LaneDrivers:
     def _mobil(self, t: float, v: np.ndarray, v0: np.ndarray) -> None:
         lane, lane_s, speed, half, owner = self._occupants(v)
         cooled = t - self.last_change_t > LANE_CHANGE_COOLDOWN_S
-        can = self.lane_changes & cooled & (self.prev_lane < 0) & (v > 1.0)
+        can = self.lane_changes & cooled & (self.prev_lane < 0) & (v > MIN_LANE_CHANGE_SPEED_MPS)
         if not can.any():
             return
         rel = lane_s[None, :] - self.lane_s[:, None]
@@ -342,7 +345,9 @@ class LaneDrivers:
         behind_own = np.where(own & not_self & (rel < 0), rel, -np.inf)
         o = np.argmax(behind_own, axis=1)
         has_o = np.isfinite(behind_own[self.slots, o])
-        dead_end = np.array([p.complete for p in self.paths]) & (self.bank.length - self.s < 200.0)
+        # A lane that ends soon (an acceleration lane) pushes towards one that goes on.
+        table = self.table
+        ending = ~table.has_successor[self.lane] & (table.length[self.lane] - self.lane_s < MERGE_ZONE_M)
         best_gain = np.full(len(self.slots), -np.inf)
         best_lane = np.full(len(self.slots), -1, np.int64)
         for side in (self.table.left, self.table.right):
@@ -390,7 +395,7 @@ class LaneDrivers:
             gain, safe = mobil_gain(
                 self.last_accel, own_after, nf_now, nf_after, of_now, of_after, self.idm
             )
-            gain = np.where(dead_end, gain + 10.0, gain)
+            gain = np.where(ending & table.has_successor[np.maximum(target, 0)], gain + MERGE_BIAS_MPS2, gain)
             pick = ok & safe & (gain > 0) & (gain > best_gain)
             best_gain = np.where(pick, gain, best_gain)
             best_lane = np.where(pick, target, best_lane)

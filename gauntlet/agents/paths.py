@@ -63,6 +63,7 @@ class LaneTable:
         )
         self.left = np.array([self._idx(lane.left) for lane in self.lanes], dtype=np.int64)
         self.right = np.array([self._idx(lane.right) for lane in self.lanes], dtype=np.int64)
+        self.has_successor = np.array([bool(self.successors(i)) for i in range(len(self.lanes))], dtype=bool)
 
     def _idx(self, key: LaneKey | None) -> int:
         return self.index.get(key, -1) if key is not None else -1
@@ -243,6 +244,7 @@ class PathBank:
         self.length = np.zeros(n)
         self.first = np.arange(n, dtype=np.int64) * capacity
         self.last_segment = np.zeros(n, dtype=np.int64)
+        self.complete = np.zeros(n, dtype=bool)
         self.entry = np.full((n, self.n_lanes), np.inf)
 
     def set(self, slot: int, path: Path) -> None:
@@ -267,6 +269,7 @@ class PathBank:
             dst[slot, m:] = src[-1]
         self.length[slot] = path.length
         self.last_segment[slot] = m - 2
+        self.complete[slot] = path.complete
         self.entry[slot] = np.inf
         for lane, off in zip(path.lanes[::-1], path.lane_entry_s[::-1], strict=True):
             self.entry[slot, lane] = off

@@ -65,11 +65,19 @@ class Transitions:
         self.shape[i] = shape
         self.active[i] = True
 
-    def value(self, t: float) -> tuple[np.ndarray, np.ndarray]:
-        """Value and time derivative of every transition at time ``t``."""
-        if not self.active.any():
-            return self.end, np.zeros_like(self.end)
-        u = (t - self.t0) / self.duration
-        f, df = progress(self.shape, u)
-        delta = self.end - self.start
-        return self.start + delta * f, delta * df / self.duration
+    def value(self, t: float | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Value and time derivative of every transition at time ``t`` (scalar or per actor).
+
+        Inactive entries read their end value and a zero rate.
+        """
+        value = self.end.copy()
+        rate = np.zeros_like(self.end)
+        idx = np.flatnonzero(self.active)
+        if len(idx):
+            tt = t[idx] if np.ndim(t) else t
+            d = self.duration[idx]
+            f, df = progress(self.shape[idx], (tt - self.t0[idx]) / d)
+            delta = self.end[idx] - self.start[idx]
+            value[idx] = self.start[idx] + delta * f
+            rate[idx] = delta * df / d
+        return value, rate

@@ -14,6 +14,7 @@ It works from the ground-truth object list and the route given at reset:
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 import numpy as np
@@ -68,11 +69,15 @@ class ReferenceStack:
     def _route_point(self, s: float) -> tuple[float, float, float]:
         info = self.info
         assert info is not None  # reset() comes first by contract
-        s = float(np.clip(s, info.route_s[0], info.route_s[-1]))
-        x = float(np.interp(s, info.route_s, info.route_xy[:, 0]))
-        y = float(np.interp(s, info.route_s, info.route_xy[:, 1]))
-        k = int(np.clip(np.searchsorted(info.route_s, s) - 1, 0, len(info.route_s) - 1))
-        return x, y, float(info.route_heading[k])
+        rs = info.route_s
+        s = min(max(s, float(rs[0])), float(rs[-1]))
+        k = min(int(np.searchsorted(rs, s, side="right")) - 1, len(rs) - 2)
+        k = max(k, 0)
+        s0, s1 = float(rs[k]), float(rs[k + 1])
+        f = (s - s0) / (s1 - s0) if s1 > s0 else 0.0
+        x0, y0 = info.route_xy[k]
+        x1, y1 = info.route_xy[k + 1]
+        return float(x0 + (x1 - x0) * f), float(y0 + (y1 - y0) * f), float(info.route_heading[k])
 
     # ------------------------------------------------------------------ control
 
@@ -94,15 +99,15 @@ class ReferenceStack:
             steer = heading_error + np.arctan2(-1.5 * obs.route_lateral_m, max(e.speed_mps, 1.0))
             del fx, fy
         else:
-            lookahead = float(np.clip(4.0 + 0.6 * e.speed_mps, 5.0, 35.0))
+            lookahead = min(max(4.0 + 0.6 * e.speed_mps, 5.0), 35.0)
             tx, ty, _ = self._route_point(obs.route_s + lookahead)
-            c, s = np.cos(e.heading_rad), np.sin(e.heading_rad)
+            c, s = math.cos(e.heading_rad), math.sin(e.heading_rad)
             rx = e.x_m - 0.5 * wheelbase * c
             ry = e.y_m - 0.5 * wheelbase * s
             dx, dy = tx - rx, ty - ry
             lx, ly = dx * c + dy * s, -dx * s + dy * c
-            steer = np.arctan2(2.0 * wheelbase * ly, lx * lx + ly * ly)
-        return float(np.clip(steer, -info.max_steer_rad, info.max_steer_rad))
+            steer = float(np.arctan2(2.0 * wheelbase * ly, lx * lx + ly * ly))
+        return float(min(max(steer, -info.max_steer_rad), info.max_steer_rad))
 
     def _obstacle_ahead(self, obs: Observation) -> tuple[float, float]:
         """Gap to the nearest obstacle in the corridor and its speed along the route."""
@@ -154,7 +159,7 @@ class ReferenceStack:
         vel = objs.velocity[k]
         v_along = vel[:, 0] * rc + vel[:, 1] * rs
         v_lat = -vel[:, 0] * rs + vel[:, 1] * rc
-        rel_h = np.abs(np.angle(np.exp(1j * (objs.heading[k] - h))))
+        rel_h = np.abs((objs.heading[k] - h + np.pi) % (2 * np.pi) - np.pi)
         aligned = (rel_h < np.pi / 4) | (rel_h > 3 * np.pi / 4)
         extent = 0.5 * np.where(aligned, objs.length[k], objs.width[k])
         side = 0.5 * np.where(aligned, objs.width[k], objs.length[k])
@@ -198,7 +203,7 @@ class ReferenceStack:
         free = a_max * (1.0 - (v / v0) ** 4)
         if not np.isfinite(gap):
             self.aeb_active = False
-            return float(np.clip(free, -info.max_decel_mps2, a_max))
+            return float(min(max(free, -info.max_decel_mps2), a_max))
         dv = v - v_lead
         s_star = self.min_gap_m + max(
             0.0, v * self.time_gap_s + v * dv / (2.0 * np.sqrt(a_max * self.comfort_decel_mps2))
@@ -218,4 +223,4 @@ class ReferenceStack:
         self.aeb_active = False
         if v < 0.2 and gap < self.min_gap_m:
             return -info.max_decel_mps2
-        return float(np.clip(acc, -info.max_decel_mps2, a_max))
+        return float(min(max(acc, -info.max_decel_mps2), a_max))

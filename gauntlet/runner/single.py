@@ -16,7 +16,7 @@ from gauntlet.evaluation.result import ScenarioResult, Status, overall_status
 from gauntlet.scenarios import schema as sc
 from gauntlet.scenarios.errors import ScenarioError, ScenarioErrors
 from gauntlet.world.builder import build_world
-from gauntlet.world.observation import episode_info, observe
+from gauntlet.world.observation import EgoRoute, episode_info, observe, route_horizon
 from gauntlet.world.recorder import Trace
 from gauntlet.world.world import World
 
@@ -52,7 +52,8 @@ def simulate(scenario: sc.Scenario, options: RunOptions) -> tuple[World, Scenari
     world = build_world(scenario, external=set() if playback else {ego_name}, seed=seed)
     ego = world.actor_id(ego_name)
     stack = make_stack(stack_name, scenario.ego.params)
-    stack.reset(episode_info(world, ego, sid, seed))
+    route = EgoRoute(world, ego, route_horizon(scenario.stop.duration_s))
+    stack.reset(episode_info(world, route, sid, seed))
     criteria = build_criteria(world, scenario)
     for c in criteria:
         c.update(world)
@@ -66,7 +67,7 @@ def simulate(scenario: sc.Scenario, options: RunOptions) -> tuple[World, Scenari
         for _ in range(steps):
             controls: dict[int, Control] = {}
             if not playback:
-                obs = observe(world, ego)
+                obs = observe(world, route)
                 t0 = time.perf_counter()
                 controls[ego] = stack.step(obs)
                 spent = time.perf_counter() - t0

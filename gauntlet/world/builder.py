@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from gauntlet.agents.drivers import LaneDrivers
+from gauntlet.agents.drivers import PATH_BEHIND_M, PATH_HORIZON_M, LaneDrivers
 from gauntlet.agents.idm import IdmParams
 from gauntlet.agents.paths import LaneTable, build_path, straightest
 from gauntlet.agents.paths import Path as LanePath
@@ -31,7 +31,6 @@ from gauntlet.world.signals import Cycle, SignalController, default_cycles
 from gauntlet.world.storyboard import Storyboard, StoryboardCompiler
 from gauntlet.world.world import VEHICLE_TYPES, ActorInfo, MotionGroup, SignalStop, World
 
-EGO_ROUTE_HORIZON_M = 5000.0
 DEFAULT_MODEL = {"pedestrian": "pedestrian", "obstacle": None}
 
 
@@ -298,14 +297,14 @@ def build_world(
     choose_straight = straightest(table)
     slots: list[int] = []
     paths: list[LanePath] = []
+    route_lanes: list[list[int]] = []
     for k, e in enumerate(scenario.entities):
         place = placements[k]
         if e.type not in VEHICLE_TYPES or place.lane < 0:
             continue
-        is_ego = e.name == scenario.ego.entity
         lanes = _route_lanes(resolver, k, place, e.route, ("entities", k, "route"))
-        horizon = EGO_ROUTE_HORIZON_M if is_ego else 400.0
-        paths.append(build_path(table, lanes, place.lane_s, horizon, choose_straight, 30.0))
+        paths.append(build_path(table, lanes, place.lane_s, PATH_HORIZON_M, choose_straight, PATH_BEHIND_M))
+        route_lanes.append(lanes)
         slots.append(k)
     n = len(slots)
     idm = IdmParams(*(np.full(n, v) for v in (1.5, 2.0, 1.5, 2.0, 4.0, 0.3, 0.2, 4.0)))
@@ -331,10 +330,8 @@ def build_world(
         if placements[k].offset:
             # Keep riding at the start offset (a cyclist at the kerb) until an action moves it.
             drivers.offset.set(i, placements[k].offset, placements[k].offset, 0.0, 1e-9, STEP)
-    for i, k in enumerate(slots):
-        if scenario.entities[k].name == scenario.ego.entity:
-            drivers.extend[i] = False
-            drivers.horizon[i] = EGO_ROUTE_HORIZON_M
+    for i, lanes in enumerate(route_lanes):
+        drivers.route_plan[i] = list(lanes[1:])
 
     signals, stops = _signals(scenario, network, table)
     ext_ids = {k for k, e in enumerate(scenario.entities) if e.name in external}

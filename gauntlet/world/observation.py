@@ -5,79 +5,110 @@ from __future__ import annotations
 import numpy as np
 
 from gauntlet.agents.drivers import DEFAULT_SPEED_MPS
+from gauntlet.agents.paths import PATH_DS, Path, PathBank, build_path, straightest
 from gauntlet.agents.stack import EpisodeInfo, Observation, SignalAhead
 from gauntlet.world.signals import OFF
 from gauntlet.world.world import World
 
-ROUTE_FALLBACK_M = 1000.0
+#: Route length the stack is given: what the ego could cover in the scenario at this speed.
+ROUTE_PLANNING_SPEED_MPS = 45.0
+ROUTE_MIN_M = 1000.0
 
 
-def episode_info(world: World, actor: int, scenario: str, seed: int) -> EpisodeInfo:
-    """Route and limits the stack learns at reset.
+class EgoRoute:
+    """The route a stack follows, and where its ego is on it.
 
-    The route is the actor's lane path (from its ``route`` waypoints, else the
-    straightest continuation); an actor off the lanes gets a straight line ahead.
+    The route runs along the ego's lane route (its ``route`` waypoints, then the
+    straightest continuation) for ``horizon_m``; an ego that does not start on
+    a lane gets a straight line ahead. ``update`` projects the ego on it each step.
     """
-    slot = world.driver_slot.get(actor)
-    if slot is not None:
-        p = world.drivers.paths[slot]
-        xy, s, h = np.stack((p.x, p.y), axis=1), p.s, p.heading
-    else:
-        s = np.linspace(0.0, ROUTE_FALLBACK_M, 201)
-        c, sn = np.cos(world.h[actor]), np.sin(world.h[actor])
-        xy = np.stack((world.x[actor] + s * c, world.y[actor] + s * sn), axis=1)
-        h = np.full_like(s, world.h[actor])
+
+    def __init__(self, world: World, actor: int, horizon_m: float) -> None:
+        self.actor = actor
+        self.table = world.lanes
+        slot = world.driver_slot.get(actor)
+        if slot is not None:
+            d = world.drivers
+            lanes = [int(d.lane[slot]), *d.route_plan[slot]]
+            path = build_path(world.lanes, lanes, float(d.lane_s[slot]), horizon_m, straightest(world.lanes), 0.0)
+        else:
+            s = np.arange(0.0, horizon_m + PATH_DS, PATH_DS)
+            c, sn = np.cos(world.h[actor]), np.sin(world.h[actor])
+            path = Path(s, world.x[actor] + s * c, world.y[actor] + s * sn, np.full_like(s, world.h[actor]),
+                        np.full(len(s), -1, np.int64), s.copy(), (), (), True)
+        self.path = path
+        self.bank = PathBank([path], len(world.lanes))
+        self._slot = np.zeros(1, dtype=np.int64)
+        self.s = 0.0
+        self.lateral = 0.0
+        self.index = 0
+        self.update(world)
+
+    def update(self, world: World) -> None:
+        """Project the ego onto the route, starting from the last position."""
+        a = self.actor
+        guess = np.array([self.s + abs(float(world.v[a])) * world.dt])
+        s, lat, i = self.bank.project(self._slot, guess, world.x[a : a + 1], world.y[a : a + 1])
+        self.s, self.lateral, self.index = float(s[0]), float(lat[0]), int(i[0])
+
+    def speed_limit(self) -> float:
+        lane = int(self.bank.lane[self.index])
+        limit = float(self.table.speed_limit[lane]) if lane >= 0 else np.nan
+        return limit if np.isfinite(limit) else DEFAULT_SPEED_MPS
+
+
+def route_horizon(duration_s: float) -> float:
+    """Route length for a scenario of ``duration_s``."""
+    return max(ROUTE_MIN_M, duration_s * ROUTE_PLANNING_SPEED_MPS)
+
+
+def episode_info(world: World, route: EgoRoute, scenario: str, seed: int) -> EpisodeInfo:
+    """Route and limits the stack learns at reset."""
+    actor = route.actor
+    p = route.path
     group = world.groups[world.group_of[actor]]
     params = getattr(group.model, "params", None)
     row = world.row_of[actor]
-    p = params[row] if params is not None else None
+    vp = params[row] if params is not None else None
     return EpisodeInfo(
         scenario=scenario,
         dt_s=world.dt,
         seed=seed,
         ego_name=world.actors[actor].name,
-        route_xy=xy,
-        route_s=s,
-        route_heading=h,
-        max_accel_mps2=float(getattr(p, "max_accel_mps2", 3.0)),
-        max_decel_mps2=float(getattr(p, "max_decel_mps2", 8.0)),
-        max_steer_rad=float(getattr(p, "max_steer_rad", 0.6)),
+        route_xy=np.stack((p.x, p.y), axis=1),
+        route_s=p.s,
+        route_heading=p.heading,
+        max_accel_mps2=float(getattr(vp, "max_accel_mps2", 3.0)),
+        max_decel_mps2=float(getattr(vp, "max_decel_mps2", 8.0)),
+        max_steer_rad=float(getattr(vp, "max_steer_rad", 0.6)),
         network=world.network,
     )
 
 
-def observe(world: World, actor: int) -> Observation:
-    """Ground-truth observation of ``actor``: own state, objects, route position, next signal."""
-    slot = world.driver_slot.get(actor)
-    signal = None
-    if slot is not None:
-        d = world.drivers
-        route_s, lateral = float(d.s[slot]), float(d.lateral[slot])
-        limit = float(world.lanes.speed_limit[d.lane[slot]])
-        signal = _signal_ahead(world, slot)
-    else:
-        route_s, lateral, limit = 0.0, 0.0, np.nan
+def observe(world: World, route: EgoRoute) -> Observation:
+    """Ground-truth observation of the route's ego: own state, objects, route position, next signal."""
+    route.update(world)
+    actor = route.actor
     return Observation(
         time_s=world.time_s,
         ego=world.ego_state(actor),
         objects=world.objects_near(actor),
-        route_s=route_s,
-        route_lateral_m=lateral,
-        speed_limit_mps=limit if np.isfinite(limit) else DEFAULT_SPEED_MPS,
-        signal=signal,
+        route_s=route.s,
+        route_lateral_m=route.lateral,
+        speed_limit_mps=route.speed_limit(),
+        signal=_signal_ahead(world, route),
     )
 
 
-def _signal_ahead(world: World, slot: int) -> SignalAhead | None:
+def _signal_ahead(world: World, route: EgoRoute) -> SignalAhead | None:
     stops = world.signal_stops
     if not stops:
         return None
-    d = world.drivers
-    entry = d.bank.entry[slot, world._stop_lane] + world._stop_s - d.s[slot]  # noqa: SLF001
-    ahead = np.where(entry > -0.5 * world.length[d.actor[slot]], entry, np.inf)
+    half = 0.5 * world.length[route.actor]
+    entry = route.bank.entry[0, world._stop_lane] + world._stop_s - route.s  # noqa: SLF001
+    ahead = np.where(entry > -half, entry, np.inf)
     k = int(np.argmin(ahead))
     if not np.isfinite(ahead[k]):
         return None
     sid = stops[k].signal_id
-    state = world.signals.states.get(sid, OFF)
-    return SignalAhead(sid, state, float(ahead[k] - 0.5 * world.length[d.actor[slot]]))
+    return SignalAhead(sid, world.signals.states.get(sid, OFF), float(ahead[k] - half))

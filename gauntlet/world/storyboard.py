@@ -92,6 +92,7 @@ class Storyboard:
             self.started[name] = world.time_s
             for action in actions:
                 action(world)
+            world.decide_now()
         if any(p(world) for p in self.stop_when):
             self.stop_requested = True
 

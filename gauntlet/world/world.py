@@ -27,6 +27,8 @@ from gauntlet.world.signals import RED, YELLOW, SignalController
 
 VEHICLE_TYPES = frozenset({"car", "truck", "bus", "motorcycle", "bicycle"})
 OBSERVATION_RANGE_M = 150.0
+#: How often behaviour models (traffic drivers, walkers) decide; commands hold in between.
+BEHAVIOUR_INTERVAL_S = 0.1
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ class World:
     external: set[int]
     capacity_steps: int = 1000
     initial_pose: np.ndarray | None = None
+    behaviour_interval_s: float = BEHAVIOUR_INTERVAL_S
     storyboard: Callable[[World], None] | None = None
     time_s: float = 0.0
     step_index: int = 0
@@ -120,6 +123,7 @@ class World:
         self.is_walker = np.array([t == "pedestrian" for t in self.types])
         self.obstacle_ids = np.flatnonzero(~self.is_vehicle)
         self._contacts: set[tuple[int, int]] = set()
+        self._decide_now = True
         self._pairs = np.triu_indices(n, 1)
         self.group_of = np.full(n, -1, np.int64)
         self.row_of = np.full(n, -1, np.int64)
@@ -133,6 +137,7 @@ class World:
         self._stop_lane = np.array([s.lane for s in self.signal_stops], dtype=np.int64)
         self._stop_s = np.array([s.lane_s for s in self.signal_stops])
         self._stop_signal = [s.signal_id for s in self.signal_stops]
+        self.behaviour_every = max(1, int(round(self.behaviour_interval_s / self.dt)))
         self.signals.update(0.0)
         self.drivers.localise(self.x, self.y, self.h, np.zeros(n), 0.0)
         self._update_terrain()
@@ -206,7 +211,9 @@ class World:
         if self.storyboard is not None:
             self.storyboard(self)
         states = self.signals.update(self.time_s)
-        self._behaviours(states)
+        if self.step_index % self.behaviour_every == 0 or self._decide_now:
+            self._behaviours(states)
+            self._decide_now = False
         for actor, control in controls.items():
             g = self.group_of[actor]
             if g >= 0:
@@ -220,7 +227,7 @@ class World:
         self._apply_scripts()
         self._freeze_crashed()
         self.accel = (self.v - v_before) / self.dt
-        self.yaw_rate = np.angle(np.exp(1j * (self.h - h_before))) / self.dt
+        self.yaw_rate = ((self.h - h_before + np.pi) % (2 * np.pi) - np.pi) / self.dt
         self.odometer += np.abs(self.v) * self.dt
         self.drivers.localise(self.x, self.y, self.h, self.v, self.dt)
         self.drivers.finish_lane_changes(self.time_s)
@@ -238,8 +245,11 @@ class World:
         else:
             stops = StopLines.none()
         ob = self.obstacle_ids
-        vel = np.stack((self.v[ob] * np.cos(self.h[ob]), self.v[ob] * np.sin(self.h[ob])), axis=1)
-        obstacles = Obstacles(np.stack((self.x[ob], self.y[ob]), axis=1), vel, self.radius[ob], ob)
+        if len(ob):
+            vel = np.stack((self.v[ob] * np.cos(self.h[ob]), self.v[ob] * np.sin(self.h[ob])), axis=1)
+            obstacles = Obstacles(np.stack((self.x[ob], self.y[ob]), axis=1), vel, self.radius[ob], ob)
+        else:
+            obstacles = Obstacles.none()
         accel, steer = self.drivers.controls(
             self.time_s, self.x, self.y, self.h, self.v, obstacles, stops
         )
@@ -275,6 +285,10 @@ class World:
             )
             group._slots = cache  # type: ignore[attr-defined]
         return cache
+
+    def decide_now(self) -> None:
+        """Let behaviour models decide on the next step (after a storyboard action)."""
+        self._decide_now = True
 
     def release(self, actor: int) -> None:
         """Hand an externally driven actor back to its behaviour model (and back)."""
