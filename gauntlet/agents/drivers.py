@@ -22,7 +22,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from gauntlet.agents.idm import IdmParams, idm_acceleration, mobil_gain
-from gauntlet.agents.paths import Chooser, LaneTable, Path, PathBank, build_path
+from gauntlet.agents.kernels import (
+    nearest_ahead,
+    nearest_in_corridor,
+    nearest_stop_line,
+    neighbours_on_lane,
+    pure_pursuit,
+)
+from gauntlet.agents.paths import PATH_DS, Chooser, LaneTable, Path, PathBank, build_path
 from gauntlet.agents.profiles import CUBIC, Transitions
 
 PATH_HORIZON_M = 1000.0
@@ -198,19 +205,28 @@ class LaneDrivers:
     def _steer(
         self, t: float, x: np.ndarray, y: np.ndarray, h: np.ndarray, v: np.ndarray
     ) -> np.ndarray:
-        c, sn = np.cos(h), np.sin(h)
-        rx = x - self.rear_to_ref * c
-        ry = y - self.rear_to_ref * sn
-        lookahead = np.clip(4.0 + 0.6 * np.abs(v), 5.0, 35.0)
-        tx, ty, th = self.bank.sample(self.slots, self.s + lookahead)
-        off, _ = self.offset.value(t + lookahead / np.maximum(np.abs(v), 1.0))
-        off = np.where(self.offset.active, off, 0.0)
-        tx = tx - off * np.sin(th)
-        ty = ty + off * np.cos(th)
-        dx, dy = tx - rx, ty - ry
-        lx = dx * c + dy * sn
-        ly = -dx * sn + dy * c
-        return np.arctan2(2.0 * self.wheelbase * ly, lx * lx + ly * ly)
+        speed = np.abs(v)
+        lookahead = np.clip(4.0 + 0.6 * speed, 5.0, 35.0)
+        offset, _ = self.offset.value(t + lookahead / np.maximum(speed, 1.0))
+        b = self.bank
+        return pure_pursuit(
+            b.first,
+            b.last_segment,
+            b.length,
+            PATH_DS,
+            b.s,
+            b.x,
+            b.y,
+            b.heading,
+            self.s,
+            lookahead,
+            offset,
+            x,
+            y,
+            h,
+            self.rear_to_ref,
+            self.wheelbase,
+        )
 
     def _speed_reference(self, t: float, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         limit = self.table.speed_limit[self.lane]
@@ -240,48 +256,58 @@ class LaneDrivers:
         obstacles: Obstacles,
         stops: StopLines,
     ) -> tuple[np.ndarray, np.ndarray]:
+        """Gap to the nearest thing ahead and its speed: a vehicle on a lane of the
+        own path, a holding stop line, the end of a dead-end path, or an obstacle
+        in the corridor in front."""
         lane, lane_s, speed, half, owner = self._occupants(v)
-        # Vehicles on lanes of the own path.
-        ahead = self.bank.entry[:, lane] + lane_s[None, :] - self.s[:, None]
-        gap = ahead - self.half_length[:, None] - half[None, :]
-        valid = (ahead > 0.0) & (owner[None, :] != self.slots[:, None])
-        gap = np.where(valid, gap, np.inf)
-        k = np.argmin(gap, axis=1)
-        best = gap[self.slots, k]
-        lead_v = np.where(np.isfinite(best), speed[k], 0.0)
-        # Red and yellow stop lines (yellow only when a comfortable stop is possible).
+        entry = self.bank.entry
+        best, lead_v = nearest_ahead(
+            entry, self.s, self.half_length, lane, lane_s, speed, half, owner
+        )
+        blockers = []
         if len(stops.lane):
-            line = self.bank.entry[:, stops.lane] + stops.lane_s[None, :] - self.s[:, None]
-            line = line - self.half_length[:, None]
-            need = (v * v)[:, None] / (2.0 * np.maximum(line, 0.1))
-            hold = (line > 0.0) & (~stops.yellow[None, :] | (need < YELLOW_STOP_DECEL_MPS2))
-            hold &= self.obey_signals[:, None]
-            line = np.where(hold, line, np.inf).min(axis=1)
-            closer = line < best
-            best = np.where(closer, line, best)
-            lead_v = np.where(closer, 0.0, lead_v)
-        # The end of a dead-end path.
-        end = self.bank.complete
-        end_gap = np.where(end, self.bank.length - self.s - self.half_length, np.inf)
-        closer = end_gap < best
-        best = np.where(closer, np.maximum(end_gap, 0.0), best)
-        lead_v = np.where(closer, 0.0, lead_v)
-        # Pedestrians and obstacles in the corridor ahead (now or in one second).
+            blockers.append(
+                nearest_stop_line(
+                    entry,
+                    self.s,
+                    self.half_length,
+                    v,
+                    self.obey_signals,
+                    stops.lane,
+                    stops.lane_s,
+                    stops.yellow,
+                    YELLOW_STOP_DECEL_MPS2,
+                )
+            )
+        if self.bank.complete.any():
+            blockers.append(
+                np.where(
+                    self.bank.complete,
+                    np.maximum(self.bank.length - self.s - self.half_length, 0.0),
+                    np.inf,
+                )
+            )
         if len(obstacles.actor):
-            c, sn = np.cos(h)[:, None], np.sin(h)[:, None]
-            dx = obstacles.xy[None, :, 0] - x[:, None]
-            dy = obstacles.xy[None, :, 1] - y[:, None]
-            lon = dx * c + dy * sn
-            lat = -dx * sn + dy * c
-            vlat = -obstacles.velocity[None, :, 0] * sn + obstacles.velocity[None, :, 1] * c
-            reach = self.half_width[:, None] + obstacles.radius[None, :] + 0.3
-            inside = (np.abs(lat) < reach) | (np.abs(lat + vlat) < reach)
-            near = (lon > 0.0) & (lon < CORRIDOR_LENGTH_M) & inside
-            near &= obstacles.actor[None, :] != self.actor[:, None]
-            obs_gap = lon - self.half_length[:, None] - obstacles.radius[None, :]
-            obs_gap = np.where(near, obs_gap, np.inf).min(axis=1)
-            closer = obs_gap < best
-            best = np.where(closer, np.maximum(obs_gap, 0.0), best)
+            blockers.append(
+                nearest_in_corridor(
+                    x,
+                    y,
+                    h,
+                    self.half_length,
+                    self.half_width,
+                    self.actor,
+                    obstacles.xy[:, 0],
+                    obstacles.xy[:, 1],
+                    obstacles.velocity[:, 0],
+                    obstacles.velocity[:, 1],
+                    obstacles.radius,
+                    obstacles.actor,
+                    CORRIDOR_LENGTH_M,
+                )
+            )
+        for gap in blockers:
+            closer = gap < best
+            best = np.where(closer, gap, best)
             lead_v = np.where(closer, 0.0, lead_v)
         return best, lead_v
 
@@ -333,72 +359,57 @@ class LaneDrivers:
             self.speed.active[done] = False
 
     def _mobil(self, t: float, v: np.ndarray, v0: np.ndarray) -> None:
-        lane, lane_s, speed, half, owner = self._occupants(v)
         cooled = t - self.last_change_t > LANE_CHANGE_COOLDOWN_S
         can = self.lane_changes & cooled & (self.prev_lane < 0) & (v > MIN_LANE_CHANGE_SPEED_MPS)
         if not can.any():
             return
-        rel = lane_s[None, :] - self.lane_s[:, None]
-        not_self = owner[None, :] != self.slots[:, None]
-        own = self.lane[:, None] == lane[None, :]
-        # Old follower: nearest behind on the own lane.
-        behind_own = np.where(own & not_self & (rel < 0), rel, -np.inf)
-        o = np.argmax(behind_own, axis=1)
-        has_o = np.isfinite(behind_own[self.slots, o])
-        # A lane that ends soon (an acceleration lane) pushes towards one that goes on.
+        lane, lane_s, speed, half, owner = self._occupants(v)
         table = self.table
-        ending = ~table.has_successor[self.lane] & (table.length[self.lane] - self.lane_s < MERGE_ZONE_M)
+        hl = self.half_length
+        # The old follower: nearest behind on the own lane.
+        _, o = neighbours_on_lane(self.lane, self.lane_s, lane, lane_s, owner)
+        has_o = o >= 0
+        o_ = np.maximum(o, 0)
+        no = owner[o_]
+        of_now = np.where(has_o, self.last_accel[no], 0.0)
+        old_gap = (self.lane_s - lane_s[o_]) - half[o_] - hl + 2 * hl + self.gap
+        of_after = np.where(
+            has_o,
+            idm_acceleration(
+                speed[o_], v0[no], old_gap, speed[o_] - self.leader_speed, self.idm, no
+            ),
+            0.0,
+        )
+        # A lane that ends soon (an acceleration lane) pushes towards one that goes on.
+        ending = ~table.has_successor[self.lane] & (
+            table.length[self.lane] - self.lane_s < MERGE_ZONE_M
+        )
         best_gain = np.full(len(self.slots), -np.inf)
         best_lane = np.full(len(self.slots), -1, np.int64)
-        for side in (self.table.left, self.table.right):
-            target = side[self.lane]
-            ok = can & (target >= 0)
-            if not ok.any():
+        for side in (table.left, table.right):
+            target = np.where(can, side[self.lane], -1)
+            if not (target >= 0).any():
                 continue
-            on_t = lane[None, :] == target[:, None]
-            front = np.where(on_t & not_self & (rel >= 0), rel, np.inf)
-            back = np.where(on_t & not_self & (rel < 0), rel, -np.inf)
-            f = np.argmin(front, axis=1)
-            b = np.argmax(back, axis=1)
-            f_rel = front[self.slots, f]
-            b_rel = back[self.slots, b]
-            gap_f = f_rel - self.half_length - half[f]
-            gap_b = -b_rel - self.half_length - half[b]
-            ok &= (gap_f > 1.0) & (gap_b > 1.0)
-            has_b = np.isfinite(b_rel)
-            own_after = idm_acceleration(
-                v, v0, gap_f, v - np.where(np.isfinite(f_rel), speed[f], v), self.idm
-            )
-            nb = owner[b]
+            f, b = neighbours_on_lane(target, self.lane_s, lane, lane_s, owner)
+            has_f, has_b = f >= 0, b >= 0
+            f_, b_ = np.maximum(f, 0), np.maximum(b, 0)
+            gap_f = np.where(has_f, lane_s[f_] - self.lane_s - hl - half[f_], np.inf)
+            gap_b = np.where(has_b, self.lane_s - lane_s[b_] - hl - half[b_], np.inf)
+            ok = (target >= 0) & (gap_f > 1.0) & (gap_b > 1.0)
+            own_after = idm_acceleration(v, v0, gap_f, v - np.where(has_f, speed[f_], v), self.idm)
+            nb = owner[b_]
             nf_now = np.where(has_b, self.last_accel[nb], 0.0)
             nf_after = np.where(
-                has_b,
-                idm_acceleration(speed[b], v0[nb], gap_b, speed[b] - v, self.idm, nb),
-                0.0,
-            )
-            no = owner[o]
-            of_now = np.where(has_o, self.last_accel[no], 0.0)
-            old_gap = (
-                -behind_own[self.slots, o]
-                - half[o]
-                - self.half_length
-                + 2 * self.half_length
-                + self.gap
-            )
-            of_after = np.where(
-                has_o,
-                idm_acceleration(
-                    speed[o], v0[no], old_gap, speed[o] - self.leader_speed, self.idm, no
-                ),
-                0.0,
+                has_b, idm_acceleration(speed[b_], v0[nb], gap_b, speed[b_] - v, self.idm, nb), 0.0
             )
             gain, safe = mobil_gain(
                 self.last_accel, own_after, nf_now, nf_after, of_now, of_after, self.idm
             )
-            gain = np.where(ending & table.has_successor[np.maximum(target, 0)], gain + MERGE_BIAS_MPS2, gain)
+            gain = np.where(
+                ending & table.has_successor[np.maximum(target, 0)], gain + MERGE_BIAS_MPS2, gain
+            )
             pick = ok & safe & (gain > 0) & (gain > best_gain)
             best_gain = np.where(pick, gain, best_gain)
             best_lane = np.where(pick, target, best_lane)
         for slot in np.flatnonzero(best_lane >= 0):
             self.change_lane(int(slot), int(best_lane[slot]), t, LANE_CHANGE_S, CUBIC)
-        self.commit()

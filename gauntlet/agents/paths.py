@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gauntlet.agents.kernels import project_on_paths
 from gauntlet.maps.network import LaneKey, RoadNetwork
 
 #: Spacing of path samples, m. Paths are sampled uniformly so lookups need no search.
-PATH_DS = 0.5
+PATH_DS = 1.0
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,9 @@ class LaneTable:
         )
         self.left = np.array([self._idx(lane.left) for lane in self.lanes], dtype=np.int64)
         self.right = np.array([self._idx(lane.right) for lane in self.lanes], dtype=np.int64)
-        self.has_successor = np.array([bool(self.successors(i)) for i in range(len(self.lanes))], dtype=bool)
+        self.has_successor = np.array(
+            [bool(self.successors(i)) for i in range(len(self.lanes))], dtype=bool
+        )
 
     def _idx(self, key: LaneKey | None) -> int:
         return self.index.get(key, -1) if key is not None else -1
@@ -303,21 +306,20 @@ class PathBank:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Path ``s``, signed lateral offset (left positive) and sample index of points.
 
-        ``s_guess`` must be within a few metres of the answer (the previous
-        step's ``s`` advanced by the distance driven). The point is projected
-        on the segment the guess falls in; if the foot point lies outside that
-        segment, once more on the segment it lies in.
+        ``s_guess`` should be near the answer (the previous step's ``s``
+        advanced by the distance driven): the search walks from there to the
+        segment that holds the foot point.
         """
-        s = s_guess
-        for _ in range(3):
-            i, _ = self.segment(slots, s)
-            h = self.heading[i]
-            c, sn = np.cos(h), np.sin(h)
-            dx = x - self.x[i]
-            dy = y - self.y[i]
-            along = dx * c + dy * sn
-            s = self.s[i] + along
-            if ((along >= -1e-9) & (along <= self.s[i + 1] - self.s[i] + 1e-9)).all():
-                break
-        lateral = -dx * sn + dy * c
-        return s, lateral, i
+        return project_on_paths(
+            self.first,
+            self.last_segment,
+            PATH_DS,
+            self.s,
+            self.x,
+            self.y,
+            self.heading,
+            np.asarray(slots, dtype=np.int64),
+            np.asarray(s_guess, dtype=np.float64),
+            np.asarray(x, dtype=np.float64),
+            np.asarray(y, dtype=np.float64),
+        )

@@ -19,6 +19,7 @@ from typing import Literal
 
 import numpy as np
 
+from gauntlet.agents.kernels import nearest_on_route
 from gauntlet.agents.stack import Control, EpisodeInfo, Observation
 
 CORRIDOR_MARGIN_M = 0.4
@@ -63,6 +64,8 @@ class ReferenceStack:
     def reset(self, info: EpisodeInfo) -> None:
         self.info = info
         self.aeb_active = False
+        self._route_x = np.ascontiguousarray(info.route_xy[:, 0])
+        self._route_y = np.ascontiguousarray(info.route_xy[:, 1])
 
     # ------------------------------------------------------------------ route helpers
 
@@ -134,60 +137,35 @@ class ReferenceStack:
         info = self.info
         assert info is not None
         e, objs = obs.ego, obs.objects
-        c, s = np.cos(e.heading_rad), np.sin(e.heading_rad)
-        dx = objs.xy[:, 0] - e.x_m
-        dy = objs.xy[:, 1] - e.y_m
-        lon = dx * c + dy * s
-        k = np.flatnonzero((lon > -2.0) & (lon < LOOKAHEAD_RANGE_M))
+        c, s = math.cos(e.heading_rad), math.sin(e.heading_rad)
+        lon = (objs.xy[:, 0] - e.x_m) * c + (objs.xy[:, 1] - e.y_m) * s
+        k = np.flatnonzero((lon > -e.length_m) & (lon < LOOKAHEAD_RANGE_M))
         if not len(k):
             return np.inf, 0.0
         lo = int(np.searchsorted(info.route_s, obs.route_s - 5.0))
         hi = int(np.searchsorted(info.route_s, obs.route_s + LOOKAHEAD_RANGE_M + 10.0))
-        # Nearest route vertex on a 2 m subsample, then the nearest of its neighbours.
-        stride = max(1, int(2.0 / max(info.route_s[1] - info.route_s[0], 1e-3)))
-        pts = info.route_xy[lo:hi:stride]
-        if len(pts) < 2:
+        if hi - lo < 2:
             return np.inf, 0.0
-        xy = objs.xy[k]
-        d2 = (pts[None, :, 0] - xy[:, None, 0]) ** 2 + (pts[None, :, 1] - xy[:, None, 1]) ** 2
-        j = lo + stride * np.argmin(d2, axis=1)
-        h = info.route_heading[j]
-        rc, rs = np.cos(h), np.sin(h)
-        rx, ry = xy[:, 0] - info.route_xy[j, 0], xy[:, 1] - info.route_xy[j, 1]
-        along = info.route_s[j] + rx * rc + ry * rs - obs.route_s
-        lat = -rx * rs + ry * rc
-        vel = objs.velocity[k]
-        v_along = vel[:, 0] * rc + vel[:, 1] * rs
-        v_lat = -vel[:, 0] * rs + vel[:, 1] * rc
-        rel_h = np.abs((objs.heading[k] - h + np.pi) % (2 * np.pi) - np.pi)
-        aligned = (rel_h < np.pi / 4) | (rel_h > 3 * np.pi / 4)
-        extent = 0.5 * np.where(aligned, objs.length[k], objs.width[k])
-        side = 0.5 * np.where(aligned, objs.width[k], objs.length[k])
-        half = 0.5 * e.width_m + side + CORRIDOR_MARGIN_M
-        gap = along - 0.5 * e.length_m - extent
-        ahead = gap > -e.length_m
-        inside = np.abs(lat) <= half
-        # Crossing: will it be in the corridor while the ego passes its position?
-        speed_lat = np.maximum(np.abs(v_lat), 1e-3)
-        t_in = (np.abs(lat) - half) / speed_lat
-        t_out = (np.abs(lat) + half) / speed_lat
-        closing = np.maximum(e.speed_mps - v_along, 0.1)
-        g = np.maximum(gap, 0.0)
-        t_arrive = g / closing
-        t_leave = (g + e.length_m + 2 * extent) / closing
-        crossing = (
-            (lat * v_lat < 0)
-            & (np.abs(v_lat) > 0.2)
-            & (t_in < t_leave + 0.5)
-            & (t_out > t_arrive - 0.5)
-            & (t_in < 6.0)
+        return nearest_on_route(
+            info.route_s,
+            self._route_x,
+            self._route_y,
+            info.route_heading,
+            lo,
+            hi,
+            obs.route_s,
+            e.speed_mps,
+            e.length_m,
+            e.width_m,
+            CORRIDOR_MARGIN_M,
+            objs.xy[k, 0],
+            objs.xy[k, 1],
+            objs.velocity[k, 0],
+            objs.velocity[k, 1],
+            objs.heading[k],
+            objs.length[k],
+            objs.width[k],
         )
-        hit = ahead & (inside | crossing)
-        if not hit.any():
-            return np.inf, 0.0
-        gaps = np.where(hit, g, np.inf)
-        m = int(np.argmin(gaps))
-        return float(gaps[m]), float(v_along[m])
 
     def _longitudinal(self, obs: Observation) -> float:
         info = self.info

@@ -303,7 +303,9 @@ def build_world(
         if e.type not in VEHICLE_TYPES or place.lane < 0:
             continue
         lanes = _route_lanes(resolver, k, place, e.route, ("entities", k, "route"))
-        paths.append(build_path(table, lanes, place.lane_s, PATH_HORIZON_M, choose_straight, PATH_BEHIND_M))
+        paths.append(
+            build_path(table, lanes, place.lane_s, PATH_HORIZON_M, choose_straight, PATH_BEHIND_M)
+        )
         route_lanes.append(lanes)
         slots.append(k)
     n = len(slots)

@@ -1,13 +1,17 @@
 """Oriented-box geometry: overlap by the separating-axis theorem, and gaps.
 
-Boxes are given by centre ``(x, y)``, heading and half extents. Everything is
-vectorised over pairs; the broad phase keeps only pairs whose bounding circles
-touch, so the narrow phase runs on a handful of pairs.
+Boxes are given by centre ``(x, y)``, heading and half extents.
+:func:`overlapping_pairs` is the per-step test (compiled: a bounding-circle
+check, then the four separating axes); :func:`boxes_overlap` and
+:func:`box_gap` work on corner arrays for triggers and criteria.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+from numba import njit
 
 
 def box_corners(
@@ -24,50 +28,39 @@ def box_corners(
     return np.stack((cx, cy), axis=-1)
 
 
-def candidate_pairs(
-    x: np.ndarray,
-    y: np.ndarray,
-    radius: np.ndarray,
-    pairs: tuple[np.ndarray, np.ndarray] | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Index pairs ``i < j`` whose bounding circles overlap.
-
-    ``pairs`` may pass the precomputed ``np.triu_indices(n, 1)`` to save its
-    construction on every call.
-    """
-    i, j = pairs if pairs is not None else np.triu_indices(len(x), 1)
-    dx = x[i] - x[j]
-    dy = y[i] - y[j]
-    reach = radius[i] + radius[j]
-    close = dx * dx + dy * dy < reach * reach
-    return i[close], j[close]
-
-
-def obb_overlap(
-    x: np.ndarray,
-    y: np.ndarray,
-    h: np.ndarray,
-    hl: np.ndarray,
-    hw: np.ndarray,
-    i: np.ndarray,
-    j: np.ndarray,
+@njit(cache=True)
+def overlapping_pairs(
+    x: np.ndarray, y: np.ndarray, h: np.ndarray, hl: np.ndarray, hw: np.ndarray, radius: np.ndarray
 ) -> np.ndarray:
-    """SAT overlap of box pairs ``(i, j)`` from centres, headings and half extents.
-
-    The four candidate axes are both boxes' length and width directions; the
-    pair is apart if the centre distance projected on any axis exceeds the sum
-    of the boxes' projected half extents.
-    """
-    tx, ty = x[j] - x[i], y[j] - y[i]
-    ca, sa, cb, sb = np.cos(h[i]), np.sin(h[i]), np.cos(h[j]), np.sin(h[j])
-    dh = h[j] - h[i]
-    c, s = np.abs(np.cos(dh)), np.abs(np.sin(dh))
-    la, wa, lb, wb = hl[i], hw[i], hl[j], hw[j]
-    apart = np.abs(tx * ca + ty * sa) > la + lb * c + wb * s
-    apart |= np.abs(-tx * sa + ty * ca) > wa + lb * s + wb * c
-    apart |= np.abs(tx * cb + ty * sb) > lb + la * c + wa * s
-    apart |= np.abs(-tx * sb + ty * cb) > wb + la * s + wa * c
-    return ~apart
+    """All pairs ``(i, j)``, ``i < j``, of oriented boxes that overlap (separating-axis test)."""
+    n = x.shape[0]
+    out = np.empty((n * (n - 1) // 2, 2), dtype=np.int64)
+    count = 0
+    for i in range(n):
+        ca = math.cos(h[i])
+        sa = math.sin(h[i])
+        for j in range(i + 1, n):
+            tx = x[j] - x[i]
+            ty = y[j] - y[i]
+            reach = radius[i] + radius[j]
+            if tx * tx + ty * ty >= reach * reach:
+                continue
+            cb = math.cos(h[j])
+            sb = math.sin(h[j])
+            c = abs(ca * cb + sa * sb)
+            s = abs(sa * cb - ca * sb)
+            if abs(tx * ca + ty * sa) > hl[i] + hl[j] * c + hw[j] * s:
+                continue
+            if abs(-tx * sa + ty * ca) > hw[i] + hl[j] * s + hw[j] * c:
+                continue
+            if abs(tx * cb + ty * sb) > hl[j] + hl[i] * c + hw[i] * s:
+                continue
+            if abs(-tx * sb + ty * cb) > hw[j] + hl[i] * s + hw[i] * c:
+                continue
+            out[count, 0] = i
+            out[count, 1] = j
+            count += 1
+    return out[:count]
 
 
 def boxes_overlap(corners_a: np.ndarray, corners_b: np.ndarray) -> np.ndarray:

@@ -30,12 +30,23 @@ class EgoRoute:
         if slot is not None:
             d = world.drivers
             lanes = [int(d.lane[slot]), *d.route_plan[slot]]
-            path = build_path(world.lanes, lanes, float(d.lane_s[slot]), horizon_m, straightest(world.lanes), 0.0)
+            path = build_path(
+                world.lanes, lanes, float(d.lane_s[slot]), horizon_m, straightest(world.lanes), 0.0
+            )
         else:
             s = np.arange(0.0, horizon_m + PATH_DS, PATH_DS)
             c, sn = np.cos(world.h[actor]), np.sin(world.h[actor])
-            path = Path(s, world.x[actor] + s * c, world.y[actor] + s * sn, np.full_like(s, world.h[actor]),
-                        np.full(len(s), -1, np.int64), s.copy(), (), (), True)
+            path = Path(
+                s,
+                world.x[actor] + s * c,
+                world.y[actor] + s * sn,
+                np.full_like(s, world.h[actor]),
+                np.full(len(s), -1, np.int64),
+                s.copy(),
+                (),
+                (),
+                True,
+            )
         self.path = path
         self.bank = PathBank([path], len(world.lanes))
         self._slot = np.zeros(1, dtype=np.int64)

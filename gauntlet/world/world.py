@@ -21,7 +21,7 @@ from gauntlet.agents.stack import Control, EgoState, ObjectList
 from gauntlet.agents.walkers import Walkers
 from gauntlet.dynamics.base import HEADING, SPEED, MotionModel, X, Y
 from gauntlet.maps.network import RoadNetwork
-from gauntlet.world.collision import candidate_pairs, obb_overlap
+from gauntlet.world.collision import overlapping_pairs
 from gauntlet.world.recorder import Recorder
 from gauntlet.world.signals import RED, YELLOW, SignalController
 
@@ -124,7 +124,6 @@ class World:
         self.obstacle_ids = np.flatnonzero(~self.is_vehicle)
         self._contacts: set[tuple[int, int]] = set()
         self._decide_now = True
-        self._pairs = np.triu_indices(n, 1)
         self.group_of = np.full(n, -1, np.int64)
         self.row_of = np.full(n, -1, np.int64)
         for g, group in enumerate(self.groups):
@@ -246,8 +245,12 @@ class World:
             stops = StopLines.none()
         ob = self.obstacle_ids
         if len(ob):
-            vel = np.stack((self.v[ob] * np.cos(self.h[ob]), self.v[ob] * np.sin(self.h[ob])), axis=1)
-            obstacles = Obstacles(np.stack((self.x[ob], self.y[ob]), axis=1), vel, self.radius[ob], ob)
+            vel = np.stack(
+                (self.v[ob] * np.cos(self.h[ob]), self.v[ob] * np.sin(self.h[ob])), axis=1
+            )
+            obstacles = Obstacles(
+                np.stack((self.x[ob], self.y[ob]), axis=1), vel, self.radius[ob], ob
+            )
         else:
             obstacles = Obstacles.none()
         accel, steer = self.drivers.controls(
@@ -326,12 +329,10 @@ class World:
             self.pitch[actor] = -np.arctan(z1 - z0)
 
     def _detect_collisions(self) -> None:
-        i, j = candidate_pairs(self.x, self.y, self.radius, self._pairs)
-        if not len(i):
-            self._contacts = set()
-            return
-        hit = obb_overlap(self.x, self.y, self.h, 0.5 * self.length, 0.5 * self.width, i, j)
-        contacts = {(int(a), int(b)) for a, b in zip(i[hit], j[hit], strict=True)}
+        pairs = overlapping_pairs(
+            self.x, self.y, self.h, 0.5 * self.length, 0.5 * self.width, self.radius
+        )
+        contacts = {(int(a), int(b)) for a, b in pairs}
         for a, b in sorted(contacts - self._contacts):
             self.collisions.append(CollisionEvent(self.time_s, a, b))
             for actor in (a, b):

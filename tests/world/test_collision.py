@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from gauntlet.world.collision import box_corners, box_gap, boxes_overlap, candidate_pairs
+from gauntlet.world.collision import box_corners, box_gap, boxes_overlap, overlapping_pairs
 
 
 def boxes(xs, ys, hs, hl=2.0, hw=1.0):
@@ -32,21 +32,20 @@ def test_rotated_overlap_found_only_by_all_axes():
     assert box_gap(c[:1], c[1:])[0] == 0.0
 
 
-def test_candidate_pairs_broad_phase():
-    i, j = candidate_pairs(np.array([0.0, 3.0, 100.0]), np.zeros(3), np.full(3, 2.3))
-    assert list(zip(i, j, strict=True)) == [(0, 1)]
-
-
-def test_obb_overlap_agrees_with_corner_sat():
+def test_overlapping_pairs_agrees_with_corner_sat():
     rng = np.random.default_rng(3)
-    n = 400
-    x, y = rng.uniform(-6, 6, n), rng.uniform(-6, 6, n)
+    n = 120
+    x, y = rng.uniform(-15, 15, n), rng.uniform(-15, 15, n)
     h = rng.uniform(-np.pi, np.pi, n)
     hl, hw = rng.uniform(0.3, 3.0, n), rng.uniform(0.3, 1.5, n)
-    i, j = np.arange(0, n, 2), np.arange(1, n, 2)
-    from gauntlet.world.collision import obb_overlap
-
+    radius = np.hypot(hl, hw)
+    pairs = {tuple(p) for p in overlapping_pairs(x, y, h, hl, hw, radius)}
+    i, j = np.triu_indices(n, 1)
     corners = box_corners(x, y, h, hl, hw)
-    fast = obb_overlap(x, y, h, hl, hw, i, j)
-    assert np.array_equal(fast, boxes_overlap(corners[i], corners[j]))
-    assert 20 < fast.sum() < 180  # both outcomes are exercised
+    expected = {
+        (int(a), int(b))
+        for a, b in zip(i, j, strict=True)
+        if boxes_overlap(corners[[a]], corners[[b]])[0]
+    }
+    assert pairs == expected
+    assert 20 < len(pairs) < 600  # both outcomes are exercised
