@@ -161,9 +161,13 @@ class LaneDrivers:
     # ------------------------------------------------------------------ localisation
 
     def localise(
-        self, x: np.ndarray, y: np.ndarray, h: np.ndarray, v: np.ndarray, dt: float
+        self, x: np.ndarray, y: np.ndarray, h: np.ndarray, v: np.ndarray, dt: float, housekeeping: bool = True
     ) -> None:
-        """Project every slot's vehicle (actor arrays ``x, y, h, v``) onto its path."""
+        """Project every slot's vehicle (actor arrays ``x, y, h, v``) onto its path.
+
+        With ``housekeeping``, paths running short are extended (the world
+        does this on behaviour-decision steps).
+        """
         a = self.actor
         s, lat, i = self.bank.project(self.slots, self.s + v[a] * dt, x[a], y[a])
         self.s = s
@@ -171,7 +175,8 @@ class LaneDrivers:
         self.lane = self.bank.lane[i]
         self.lane_s = self.bank.lane_s[i] + (s - self.bank.s[i])
         self.heading_error = (h[a] - self.bank.heading[i] + np.pi) % (2 * np.pi) - np.pi
-        self._extend_paths()
+        if housekeeping:
+            self._extend_paths()
 
     # ------------------------------------------------------------------ control
 

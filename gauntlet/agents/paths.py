@@ -134,13 +134,16 @@ def build_path(
         if lateral_next:
             switch_at = (start_s if not order else s_from) + 5.0
             s_to = min(lane_len, max(s_from + 1.0, switch_at))
-        mask = (cl.s >= s_from) & (cl.s <= s_to)
-        ss = np.concatenate(([s_from], cl.s[mask], [s_to]))
-        ss = np.unique(ss)
+        # Only the window [s_from, s_to] of the centre line (lanes can be many km long).
+        i0 = max(int(np.searchsorted(cl.s, s_from, side="left")) - 1, 0)
+        i1 = min(int(np.searchsorted(cl.s, s_to, side="right")) + 1, len(cl.s))
+        ws, wx, wy = cl.s[i0:i1], cl.x[i0:i1], cl.y[i0:i1]
+        inside = ws[(ws > s_from) & (ws < s_to)]
+        ss = np.concatenate(([s_from], inside, [s_to])) if s_to > s_from else np.array([s_from])
         order.append(current)
         entry_offsets.append(travelled - s_from)
-        seg_x.append(np.interp(ss, cl.s, cl.x))
-        seg_y.append(np.interp(ss, cl.s, cl.y))
+        seg_x.append(np.interp(ss, ws, wx))
+        seg_y.append(np.interp(ss, ws, wy))
         seg_lane.append(np.full(len(ss), current, dtype=np.int64))
         seg_ls.append(ss)
         travelled += s_to - s_from

@@ -228,8 +228,10 @@ class World:
         self.accel = (self.v - v_before) / self.dt
         self.yaw_rate = ((self.h - h_before + np.pi) % (2 * np.pi) - np.pi) / self.dt
         self.odometer += np.abs(self.v) * self.dt
-        self.drivers.localise(self.x, self.y, self.h, self.v, self.dt)
-        self.drivers.finish_lane_changes(self.time_s)
+        decision_next = self.step_index % self.behaviour_every == 0
+        self.drivers.localise(self.x, self.y, self.h, self.v, self.dt, housekeeping=decision_next)
+        if decision_next:
+            self.drivers.finish_lane_changes(self.time_s)
         self._update_terrain()
         self._detect_collisions()
         self.off_road = ~self.network.on_drivable(self.x, self.y)
