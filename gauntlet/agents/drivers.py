@@ -161,7 +161,13 @@ class LaneDrivers:
     # ------------------------------------------------------------------ localisation
 
     def localise(
-        self, x: np.ndarray, y: np.ndarray, h: np.ndarray, v: np.ndarray, dt: float, housekeeping: bool = True
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        h: np.ndarray,
+        v: np.ndarray,
+        dt: float,
+        housekeeping: bool = True,
     ) -> None:
         """Project every slot's vehicle (actor arrays ``x, y, h, v``) onto its path.
 

@@ -10,7 +10,7 @@ that looking up or projecting onto every actor's own path is one
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -27,6 +27,7 @@ class Path:
 
     Attributes:
         s, x, y, heading: float64 arrays of the same length (>= 2).
+        z: road height at each sample (None: flat, all zero).
         lane: int64 index of the lane each sample lies on (an index into the
             lane table the path was built with).
         lane_s: lane-frame ``s`` of each sample.
@@ -44,6 +45,7 @@ class Path:
     lanes: tuple[int, ...]
     lane_entry_s: tuple[float, ...]
     complete: bool
+    z: np.ndarray | None = None
 
     @property
     def length(self) -> float:
@@ -113,6 +115,7 @@ def build_path(
     queue = list(lanes)
     seg_x: list[np.ndarray] = []
     seg_y: list[np.ndarray] = []
+    seg_z: list[np.ndarray] = []
     seg_lane: list[np.ndarray] = []
     seg_ls: list[np.ndarray] = []
     order: list[int] = []
@@ -144,6 +147,7 @@ def build_path(
         entry_offsets.append(travelled - s_from)
         seg_x.append(np.interp(ss, ws, wx))
         seg_y.append(np.interp(ss, ws, wy))
+        seg_z.append(np.interp(ss, ws, cl.z[i0:i1]))
         seg_lane.append(np.full(len(ss), current, dtype=np.int64))
         seg_ls.append(ss)
         travelled += s_to - s_from
@@ -166,11 +170,15 @@ def build_path(
         s_from = 0.0
     x = np.concatenate(seg_x)
     y = np.concatenate(seg_y)
+    z = np.concatenate(seg_z)
     lane_idx = np.concatenate(seg_lane)
     lane_s = np.concatenate(seg_ls)
-    x, y, lane_idx, lane_s = _drop_duplicates(x, y, lane_idx, lane_s)
+    x, y, z, lane_idx, lane_s = _drop_duplicates(x, y, z, lane_idx, lane_s)
     s = np.concatenate(([0.0], np.cumsum(np.hypot(np.diff(x), np.diff(y)))))
-    return _resample(s, x, y, lane_idx, lane_s, tuple(order), tuple(entry_offsets), complete)
+    path = _resample(s, x, y, lane_idx, lane_s, tuple(order), tuple(entry_offsets), complete)
+    if np.any(z != 0.0):
+        path = replace(path, z=np.interp(path.s, s, z))
+    return path
 
 
 def _resample(
@@ -241,6 +249,8 @@ class PathBank:
         self.heading2 = np.zeros((n, capacity))
         self.lane2 = np.zeros((n, capacity), dtype=np.int64)
         self.lane_s2 = np.zeros((n, capacity))
+        self.z2 = np.zeros((n, capacity))
+        self.z = self.z2.ravel()
         self.s, self.x, self.y = self.s2.ravel(), self.x2.ravel(), self.y2.ravel()
         self.heading, self.lane, self.lane_s = (
             self.heading2.ravel(),
@@ -273,6 +283,9 @@ class PathBank:
         ):
             dst[slot, :m] = src
             dst[slot, m:] = src[-1]
+        z = path.z if path.z is not None else np.zeros(m)
+        self.z2[slot, :m] = z
+        self.z2[slot, m:] = z[-1]
         self.length[slot] = path.length
         self.last_segment[slot] = m - 2
         self.complete[slot] = path.complete

@@ -319,16 +319,15 @@ class World:
             self.set_speed(actor, 0.0)
 
     def _update_terrain(self) -> None:
-        # Elevation is read from the lane each vehicle drives on; flat maps skip this.
-        if not getattr(self.network, "has_elevation", False):
+        # Height and pitch of lane-following actors come from their path's road height.
+        d = self.drivers
+        if not d.bank.z.any():
             return
-        for actor, slot in self.driver_slot.items():
-            lane = self.lanes.lanes[int(self.drivers.lane[slot])]
-            s = float(self.drivers.lane_s[slot])
-            z0 = float(np.asarray(lane.elevation_at(np.array([s])))[0])
-            z1 = float(np.asarray(lane.elevation_at(np.array([s + 1.0])))[0])
-            self.z[actor] = z0
-            self.pitch[actor] = -np.arctan(z1 - z0)
+        i, frac = d.bank.segment(d.slots, d.s)
+        z0, z1 = d.bank.z[i], d.bank.z[i + 1]
+        a = d.actor
+        self.z[a] = z0 + (z1 - z0) * frac
+        self.pitch[a] = -np.arctan((z1 - z0) / np.maximum(d.bank.s[i + 1] - d.bank.s[i], 1e-6))
 
     def _detect_collisions(self) -> None:
         pairs = overlapping_pairs(

@@ -145,3 +145,32 @@ ego: {entity: onroad}
 """
     )
     assert list(w.off_road) == [False, True]
+
+
+def test_height_and_pitch_follow_the_road_elevation(tmp_path):
+    # A 400 m road climbing at 5 %: z = 0.05 s, pitch = -atan(0.05) (nose up is negative pitch in x-forward, z-up).
+    xodr = tmp_path / "hill.xodr"
+    xodr.write_text("""<?xml version="1.0"?>
+<OpenDRIVE>
+  <header revMajor="1" revMinor="6" name="hill"/>
+  <road id="1" junction="-1" length="400">
+    <planView><geometry s="0" x="0" y="0" hdg="0" length="400"><line/></geometry></planView>
+    <elevationProfile><elevation s="0" a="0" b="0.05" c="0" d="0"/></elevationProfile>
+    <lanes><laneSection s="0">
+      <center><lane id="0" type="none"/></center>
+      <right><lane id="-1" type="driving"><width sOffset="0" a="3.5" b="0" c="0" d="0"/></lane></right>
+    </laneSection></lanes>
+  </road>
+</OpenDRIVE>
+""")
+    _, w = world_from_yaml(f"""
+gauntlet: 1
+name: t
+map: {{opendrive: {xodr}}}
+entities:
+  - {{name: a, type: car, initial: {{position: {{lane: {{road: "1", lane: -1, s_m: 20}}}}, speed_mps: 10}}, behaviour: cruise}}
+ego: {{entity: a}}
+""")
+    run(w, 5.0)
+    assert w.z[0] == pytest.approx(0.05 * w.x[0], abs=0.01)
+    assert w.pitch[0] == pytest.approx(-np.arctan(0.05), abs=1e-3)
