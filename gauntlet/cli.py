@@ -46,6 +46,30 @@ def _load_all(paths: Sequence[str]) -> tuple[list, list[str]]:
     return scenarios, errors
 
 
+def _check_stacks(scenarios: Sequence, override: str | None) -> list[str]:
+    """Build each scenario's stack once (name and parameters); return the errors."""
+    from gauntlet.agents.stack import StackError, make_stack
+    from gauntlet.scenarios.errors import error_at
+
+    errors, seen = [], set()
+    for s in scenarios:
+        name = override or s.ego.stack
+        key = (name, repr(sorted(s.ego.params.items())))
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            stack = make_stack(name, s.ego.params)
+        except StackError as exc:
+            path = ("ego", "params") if s.ego.params else ("ego", "stack")
+            errors.append(str(error_at(s.source, path, str(exc))))
+            continue
+        close = getattr(stack, "close", None)
+        if callable(close):
+            close()
+    return errors
+
+
 def _default_paths(paths: Sequence[str]) -> list[str]:
     if paths:
         return list(paths)
@@ -77,6 +101,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             resolve_stack(args.stack)
         except StackError as exc:
             raise UsageError(str(exc)) from None
+    stack_errors = _check_stacks(scenarios, args.stack)
+    if stack_errors:
+        raise UsageError("\n".join(stack_errors))
     out = Path(args.out)
     options = RunOptions(stack=args.stack, seed=args.seed, out_dir=out, plots=not args.no_plots)
     console = _console()
@@ -152,6 +179,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             build_world(s)
         except (ScenarioError, ScenarioErrors) as exc:
             errors.append(str(exc))
+    errors.extend(_check_stacks(scenarios, None))
     for e in errors:
         print(e, file=sys.stderr)
     if errors:

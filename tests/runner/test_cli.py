@@ -189,3 +189,12 @@ def test_console_script_runs_the_default_suite(tmp_path):
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "15 scenarios: 15 passed" in proc.stdout
+
+
+def test_validate_rejects_unknown_stack_parameters(good, tmp_path, capsys):
+    bad = tmp_path / "params.yaml"
+    bad.write_text(GOOD.replace("stop:", "ego: {params: {target_speed: 20}}\nstop:"))
+    assert main(["validate", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "params.yaml:9: ego.params: stack 'reference': bad parameters ['target_speed']" in err
+    assert main(["run", str(bad), "--out", str(tmp_path / "r")]) == 2
