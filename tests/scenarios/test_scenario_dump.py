@@ -103,7 +103,7 @@ def test_written_form():
         },
     }
     assert data["criteria"] == [{"collision": {}}, {"min_ttc": {"threshold_s": 1.5}}]
-    assert "ego" in data and data["ego"] == {"params": {"target_speed_mps": 30.0}}
+    assert "ego" in data and data["ego"] == {"params": {"cruise_speed_mps": 30.0}}
     assert "dt_s" not in data and "traffic_lights" not in data
 
 

@@ -37,7 +37,7 @@ def test_docs_example_values(write, example_text):
     assert scenario.map == ProceduralMap("highway", {"lanes": 3, "length_m": 2000.0})
     assert scenario.ego.entity == "ego"
     assert scenario.ego.stack == "reference"
-    assert scenario.ego.params == {"target_speed_mps": 30.0}
+    assert scenario.ego.params == {"cruise_speed_mps": 30.0}
 
     ego, lead, cut_in = scenario.entities
     assert ego.initial.position == LanePosition(road="1", lane=-2, s_m=100.0)
