@@ -135,7 +135,9 @@ class MotionModelSpec:
     name: str = param(
         doc="Registered motion model: kinematic_bicycle, dynamic_single_track, point_mass, pedestrian."
     )
-    params: dict[str, Scalar] = param(doc="Model parameters (e.g. tyre: pacejka).", factory=dict)
+    params: dict[str, Scalar] = param(
+        doc="Model parameters (e.g. tyre_model: pacejka).", factory=dict
+    )
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,11 @@ class MotionGroup:
     state: np.ndarray
     control: np.ndarray
 
+    @property
+    def steer_is_yaw_rate(self) -> bool:
+        """Whether the model takes a yaw rate where vehicle controls give a steering angle."""
+        return self.model.CONTROL_FIELDS[1].startswith("yaw_rate")
+
 
 @dataclass(frozen=True)
 class CollisionEvent:
@@ -115,6 +120,7 @@ class World:
         self.length = np.array([a.length_m for a in self.actors])
         self.width = np.array([a.width_m for a in self.actors])
         self.radius = 0.5 * np.hypot(self.length, self.width)
+        self.wheelbase = np.array([a.wheelbase_m for a in self.actors])
         self.x, self.y, self.h, self.v = (np.zeros(n) for _ in range(4))
         self.z, self.pitch, self.roll = np.zeros(n), np.zeros(n), np.zeros(n)
         self.accel, self.yaw_rate, self.odometer = np.zeros(n), np.zeros(n), np.zeros(n)
@@ -216,7 +222,11 @@ class World:
         for actor, control in controls.items():
             g = self.group_of[actor]
             if g >= 0:
-                self.groups[g].control[self.row_of[actor]] = (control.accel_mps2, control.steer_rad)
+                row = self.row_of[actor]
+                group = self.groups[g]
+                group.control[row] = (control.accel_mps2, control.steer_rad)
+                if group.steer_is_yaw_rate:
+                    group.control[row, 1] = self._yaw_rate_for(actor, control.steer_rad)
         v_before, h_before = self.v.copy(), self.h.copy()
         for group in self.groups:
             group.state = group.model.step(group.state, group.control, self.dt)
@@ -264,6 +274,9 @@ class World:
                 mask = slots >= 0
                 group.control[mask, 0] = accel[slots[mask]]
                 group.control[mask, 1] = steer[slots[mask]]
+                if group.steer_is_yaw_rate:
+                    actors = group.actors[mask]
+                    group.control[mask, 1] = self._yaw_rate_for(actors, steer[slots[mask]])
         if self.walkers.walkers:
             veh = np.flatnonzero(self.is_vehicle)
             vxy = np.stack((self.x[veh], self.y[veh]), axis=1)
@@ -277,6 +290,11 @@ class World:
                 g = self.group_of[actor]
                 if g >= 0:
                     self.groups[g].control[self.row_of[actor]] = (vx, vy)
+
+    def _yaw_rate_for(self, actor: int | np.ndarray, steer: float | np.ndarray) -> np.ndarray:
+        """Yaw rate a bicycle of the actor's wheelbase turns at under ``steer``."""
+        wheelbase = np.maximum(self.wheelbase[actor], 0.5)
+        return self.v[actor] * np.tan(steer) / wheelbase
 
     def _slots_of(self, group: MotionGroup) -> np.ndarray:
         cache = getattr(group, "_slots", None)
