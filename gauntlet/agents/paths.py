@@ -261,6 +261,7 @@ class PathBank:
         self.first = np.arange(n, dtype=np.int64) * capacity
         self.last_segment = np.zeros(n, dtype=np.int64)
         self.complete = np.zeros(n, dtype=bool)
+        self.has_height = np.zeros(n, dtype=bool)
         self.entry = np.full((n, self.n_lanes), np.inf)
 
     def set(self, slot: int, path: Path) -> None:
@@ -284,6 +285,7 @@ class PathBank:
             dst[slot, :m] = src
             dst[slot, m:] = src[-1]
         z = path.z if path.z is not None else np.zeros(m)
+        self.has_height[slot] = path.z is not None
         self.z2[slot, :m] = z
         self.z2[slot, m:] = z[-1]
         self.length[slot] = path.length

@@ -339,7 +339,7 @@ class World:
     def _update_terrain(self) -> None:
         # Height and pitch of lane-following actors come from their path's road height.
         d = self.drivers
-        if not d.bank.z.any():
+        if not d.bank.has_height.any():
             return
         i, frac = d.bank.segment(d.slots, d.s)
         z0, z1 = d.bank.z[i], d.bank.z[i + 1]
