@@ -8,6 +8,8 @@ optionally ``close()``). Stacks are found by name through the
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -145,6 +147,9 @@ def resolve_stack(name: str) -> type:
     name = BUILTIN_STACKS.get(name, name)
     if ":" in name:
         module_name, _, attr = name.partition(":")
+        # Like `python -m`, find modules in the working directory too.
+        if os.getcwd() not in sys.path:
+            sys.path.append(os.getcwd())
         try:
             module = importlib.import_module(module_name)
         except ImportError as exc:
