@@ -32,6 +32,25 @@ class IdmParams:
     safe_decel_mps2: np.ndarray
 
 
+def idm_formula(
+    speed: np.ndarray | float,
+    desired_speed: np.ndarray | float,
+    gap: np.ndarray | float,
+    approach_rate: np.ndarray | float,
+    max_accel: np.ndarray | float,
+    comfort_decel: np.ndarray | float,
+    time_headway: np.ndarray | float,
+    min_gap: np.ndarray | float,
+    delta: np.ndarray | float,
+) -> np.ndarray | float:
+    """The IDM acceleration for arrays or plain floats (see the module docstring)."""
+    dyn = speed * time_headway + speed * approach_rate / (2.0 * np.sqrt(max_accel * comfort_decel))
+    s_star = min_gap + np.maximum(0.0, dyn)
+    free = (np.maximum(speed, 0.0) / np.maximum(desired_speed, 0.1)) ** delta
+    interaction = (s_star / np.maximum(gap, 0.1)) ** 2
+    return max_accel * (1.0 - free - interaction)
+
+
 def idm_acceleration(
     speed: np.ndarray,
     desired_speed: np.ndarray,
@@ -40,7 +59,7 @@ def idm_acceleration(
     p: IdmParams,
     rows: np.ndarray | slice = slice(None),
 ) -> np.ndarray:
-    """IDM acceleration in m/s^2.
+    """IDM acceleration in m/s^2 for the drivers ``rows`` of ``p``.
 
     Args:
         speed: Own speed v.
@@ -49,13 +68,17 @@ def idm_acceleration(
         approach_rate: dv = v - v_leader.
         p: Parameters; ``rows`` selects the drivers they belong to.
     """
-    a = p.max_accel_mps2[rows]
-    b = p.comfort_decel_mps2[rows]
-    dyn = speed * p.time_headway_s[rows] + speed * approach_rate / (2.0 * np.sqrt(a * b))
-    s_star = p.min_gap_m[rows] + np.maximum(0.0, dyn)
-    free = (np.maximum(speed, 0.0) / np.maximum(desired_speed, 0.1)) ** p.delta[rows]
-    interaction = (s_star / np.maximum(gap, 0.1)) ** 2
-    return a * (1.0 - free - interaction)
+    return idm_formula(
+        speed,
+        desired_speed,
+        gap,
+        approach_rate,
+        p.max_accel_mps2[rows],
+        p.comfort_decel_mps2[rows],
+        p.time_headway_s[rows],
+        p.min_gap_m[rows],
+        p.delta[rows],
+    )
 
 
 def mobil_gain(

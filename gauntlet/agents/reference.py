@@ -19,6 +19,7 @@ from typing import Literal
 
 import numpy as np
 
+from gauntlet.agents.idm import idm_formula
 from gauntlet.agents.kernels import nearest_on_route
 from gauntlet.agents.stack import Control, EpisodeInfo, Observation
 
@@ -178,15 +179,15 @@ class ReferenceStack:
         v0 = max(v0, 0.1)
         a_max = info.max_accel_mps2
         gap, v_lead = self._obstacle_ahead(obs)
-        free = a_max * (1.0 - (v / v0) ** 4)
+        dv = v - v_lead
+        acc = float(
+            idm_formula(
+                v, v0, gap, dv, a_max, self.comfort_decel_mps2, self.time_gap_s, self.min_gap_m, 4.0
+            )
+        )
         if not np.isfinite(gap):
             self.aeb_active = False
-            return float(min(max(free, -info.max_decel_mps2), a_max))
-        dv = v - v_lead
-        s_star = self.min_gap_m + max(
-            0.0, v * self.time_gap_s + v * dv / (2.0 * np.sqrt(a_max * self.comfort_decel_mps2))
-        )
-        acc = a_max * (1.0 - (v / v0) ** 4 - (s_star / max(gap, 0.1)) ** 2)
+            return float(min(max(acc, -info.max_decel_mps2), a_max))
         closing = dv
         ttc = gap / closing if closing > 1e-3 else np.inf
         # Braking needed to stop (or match the leader's speed) within the gap, keeping 1 m.
