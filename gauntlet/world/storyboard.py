@@ -203,14 +203,16 @@ class StoryboardCompiler:
             t = np.array([p.t_s for p in pts]) + t0
             x = np.array([p.x_m for p in pts])
             y = np.array([p.y_m for p in pts])
-            travel = np.arctan2(np.diff(y), np.diff(x))
-            travel = np.concatenate((travel, travel[-1:]))
-            h = np.array(
-                [
-                    p.heading_rad if p.heading_rad is not None else travel[k]
-                    for k, p in enumerate(pts)
-                ]
-            )
+            h = None  # heading follows each segment unless vertices give one
+            if any(p.heading_rad is not None for p in pts):
+                travel = np.arctan2(np.diff(y), np.diff(x))
+                travel = np.concatenate((travel, travel[-1:]))
+                h = np.array(
+                    [
+                        p.heading_rad if p.heading_rad is not None else travel[k]
+                        for k, p in enumerate(pts)
+                    ]
+                )
             world.scripted[world.actor_id(act.entity)] = ScriptedMotion(t, x, y, h)
 
         return run

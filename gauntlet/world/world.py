@@ -70,12 +70,16 @@ class CollisionEvent:
 
 @dataclass
 class ScriptedMotion:
-    """A timed polyline an actor follows exactly (storyboard FollowTrajectory)."""
+    """A timed polyline an actor follows exactly (storyboard FollowTrajectory).
+
+    ``h`` holds headings to interpolate between vertices; ``None`` means the
+    heading is the direction of the current segment.
+    """
 
     t: np.ndarray
     x: np.ndarray
     y: np.ndarray
-    h: np.ndarray
+    h: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -324,8 +328,11 @@ class World:
             t = self.time_s
             x = float(np.interp(t, m.t, m.x))
             y = float(np.interp(t, m.t, m.y))
-            h = float(np.interp(t, m.t, np.unwrap(m.h)))
-            k = int(np.clip(np.searchsorted(m.t, t) - 1, 0, len(m.t) - 2))
+            k = int(np.clip(np.searchsorted(m.t, t, side="right") - 1, 0, len(m.t) - 2))
+            if m.h is not None:
+                h = float(np.interp(t, m.t, np.unwrap(m.h)))
+            else:
+                h = float(np.arctan2(m.y[k + 1] - m.y[k], m.x[k + 1] - m.x[k]))
             seg = np.hypot(m.x[k + 1] - m.x[k], m.y[k + 1] - m.y[k]) / max(
                 m.t[k + 1] - m.t[k], 1e-9
             )
