@@ -150,7 +150,8 @@ def _print_table(console, suite) -> None:  # noqa: ANN001
         "distance [m]",
         "failed criteria",
     ):
-        table.add_column(col, justify="left" if col in ("scenario", "failed criteria") else "right")
+        left = col in ("scenario", "failed criteria")
+        table.add_column(col, justify="left" if left else "right", overflow="fold", no_wrap=not left)
     for r in suite.results:
         m = r.metrics
         ttc = m.get("min_ttc_s", -1.0)
