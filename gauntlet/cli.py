@@ -151,7 +151,9 @@ def _print_table(console, suite) -> None:  # noqa: ANN001
         "failed criteria",
     ):
         left = col in ("scenario", "failed criteria")
-        table.add_column(col, justify="left" if left else "right", overflow="fold", no_wrap=not left)
+        table.add_column(
+            col, justify="left" if left else "right", overflow="fold", no_wrap=not left
+        )
     for r in suite.results:
         m = r.metrics
         ttc = m.get("min_ttc_s", -1.0)

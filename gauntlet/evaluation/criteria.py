@@ -8,12 +8,14 @@ them; without one, the ego must not collide and must stay on the road.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 from gauntlet.evaluation.result import CriterionResult, Status
 from gauntlet.scenarios import schema as sc
 from gauntlet.world.storyboard import pair_gap
+from gauntlet.world.observation import EgoRoute
 from gauntlet.world.world import World
 
 
@@ -196,8 +198,19 @@ class Standstill(Criterion):
         )
 
 
-def build_criteria(world: World, scenario: sc.Scenario) -> list[Criterion]:
+@dataclass(frozen=True)
+class EvaluationContext:
+    """What criteria may look at: the world, the scenario, the ego and its route."""
+
+    world: World
+    scenario: sc.Scenario
+    ego: int
+    route: EgoRoute
+
+
+def build_criteria(ctx: EvaluationContext) -> list[Criterion]:
     """The scenario's criteria (default: no collision and no off-road for the ego)."""
+    world, scenario = ctx.world, ctx.scenario
     specs = scenario.criteria or (
         sc.CollisionCriterion(scenario.ego.entity),
         sc.OffRoadCriterion(scenario.ego.entity),

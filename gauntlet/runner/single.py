@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from gauntlet.agents.stack import Control, StackError, make_stack, resolve_stack
-from gauntlet.evaluation.criteria import build_criteria, ttc_to_all
+from gauntlet.evaluation.criteria import EvaluationContext, build_criteria, ttc_to_all
 from gauntlet.evaluation.result import ScenarioResult, Status, overall_status
 from gauntlet.scenarios import schema as sc
 from gauntlet.scenarios.errors import ScenarioError, ScenarioErrors
@@ -54,7 +54,7 @@ def simulate(scenario: sc.Scenario, options: RunOptions) -> tuple[World, Scenari
     stack = make_stack(stack_name, scenario.ego.params)
     route = EgoRoute(world, ego, route_horizon(scenario.stop.duration_s))
     stack.reset(episode_info(world, route, sid, seed))
-    criteria = build_criteria(world, scenario)
+    criteria = build_criteria(EvaluationContext(world, scenario, ego, route))
     for c in criteria:
         c.update(world)
     latencies: list[float] = []

@@ -2,64 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import os
-import platform
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
 
-from gauntlet import __version__
-from gauntlet.evaluation.result import ScenarioResult, Status
+from gauntlet.evaluation.result import ScenarioResult, SuiteResult
 from gauntlet.runner.single import RunOptions, run_scenario
 from gauntlet.scenarios import schema as sc
-
-RESULTS_SCHEMA_VERSION = 1
-
-
-@dataclass(frozen=True)
-class SuiteResult:
-    """All scenario results of one run, with when and how it ran."""
-
-    results: tuple[ScenarioResult, ...]
-    started: str
-    wall_time_s: float
-    jobs: int
-    stack: str | None
-    meta: dict[str, Any] = field(default_factory=dict)
-
-    def counts(self) -> dict[str, int]:
-        c = {s.value: 0 for s in Status if s is not Status.NOT_EVALUATED}
-        for r in self.results:
-            c[r.status.value] += 1
-        c["total"] = len(self.results)
-        return c
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "schema_version": RESULTS_SCHEMA_VERSION,
-            "gauntlet_version": __version__,
-            "started": self.started,
-            "wall_time_s": self.wall_time_s,
-            "jobs": self.jobs,
-            "stack": self.stack,
-            "machine": {
-                "python": platform.python_version(),
-                "platform": platform.platform(),
-                "cpus": os.cpu_count(),
-            },
-            "summary": self.counts(),
-            "scenarios": [r.to_dict() for r in self.results],
-            **self.meta,
-        }
-
-    def write_json(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n")
 
 
 def _run_one(args: tuple[sc.Scenario, RunOptions]) -> ScenarioResult:
