@@ -86,9 +86,18 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from gauntlet.agents.stack import StackError, resolve_stack
     from gauntlet.evaluation.result import Status
-    from gauntlet.runner.single import RunOptions
-    from gauntlet.runner.suite import run_suite
+    from gauntlet.runner.pool import Limits
+    from gauntlet.runner.shard import parse_shard, select_shard
+    from gauntlet.runner.single import RunOptions, scenario_id
+    from gauntlet.runner.suite import Backend, run_suite
 
+    out = Path(args.resume or args.out)
+    if (
+        args.resume
+        and not (out / "results.partial.jsonl").is_file()
+        and not (out / "results.json").is_file()
+    ):
+        raise UsageError(f"--resume {out}: no results to resume there")
     scenarios, errors = _load_all(_default_paths(args.paths))
     if errors:
         raise UsageError("\n".join(errors))
@@ -96,6 +105,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError(
             f"no scenario files found in {' '.join(args.paths) or 'the default suite'}"
         )
+    ids = [scenario_id(s) for s in scenarios]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise UsageError(f"scenario ids must be unique; repeated: {', '.join(dupes)}")
+    if args.shard:
+        try:
+            index, count = parse_shard(args.shard)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        scenarios = select_shard(scenarios, index, count)
     if args.stack:
         try:
             resolve_stack(args.stack)
@@ -104,8 +123,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     stack_errors = _check_stacks(scenarios, args.stack)
     if stack_errors:
         raise UsageError("\n".join(stack_errors))
-    out = Path(args.out)
+    if args.backend == "ray":
+        from gauntlet.runner.ray_backend import check_ray
+
+        try:
+            check_ray()
+        except ImportError as exc:
+            raise UsageError(str(exc)) from None
     options = RunOptions(stack=args.stack, seed=args.seed, out_dir=out, plots=not args.no_plots)
+    limits = Limits(timeout_s=args.timeout if args.timeout > 0 else None, memory_mb=args.memory_mb)
     console = _console()
     with Progress(
         TextColumn("[bold]running"),
@@ -122,8 +148,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         def advance(result) -> None:  # noqa: ANN001
             progress.update(task, advance=1, description=f"{result.id} {result.status.value}")
 
-        suite = run_suite(scenarios, options, jobs=args.jobs, on_result=advance)
+        suite = run_suite(
+            scenarios,
+            options,
+            jobs=args.jobs,
+            on_result=advance,
+            limits=limits,
+            backend=Backend(args.backend, args.address),
+            resume=bool(args.resume),
+        )
     suite.write_json(out / "results.json")
+    _write_reports(suite, out, args, console)
     if not args.quiet:
         _print_table(console, suite)
     counts = suite.counts()
@@ -134,7 +169,23 @@ def cmd_run(args: argparse.Namespace) -> int:
     for r in suite.results:
         if r.status is Status.ERROR:
             console.print(f"[red]ERROR[/red] {r.id}: {r.error.splitlines()[0] if r.error else ''}")
-    return EXIT_OK if counts["FAIL"] == 0 and counts["ERROR"] == 0 else EXIT_FAIL
+    return exit_code(counts, args.fail_on)
+
+
+def exit_code(counts: dict[str, int], fail_on: str) -> int:
+    """The run's exit status under the ``--fail-on`` policy."""
+    failed = {
+        "any": counts["FAIL"] + counts["ERROR"],
+        "failure": counts["FAIL"],
+        "error": counts["ERROR"],
+        "never": 0,
+    }[fail_on]
+    return EXIT_FAIL if failed else EXIT_OK
+
+
+def _write_reports(suite, out: Path, args: argparse.Namespace, console) -> None:  # noqa: ANN001
+    """Reports beside results.json (filled in as the report writers land)."""
+    del suite, out, args, console
 
 
 def _print_table(console, suite) -> None:  # noqa: ANN001
@@ -283,6 +334,42 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
     r.add_argument("--no-plots", action="store_true", help="skip the bird's-eye-view PNGs")
     r.add_argument("--quiet", action="store_true", help="no progress bar or table")
+    r.add_argument(
+        "--timeout",
+        type=float,
+        default=600.0,
+        metavar="S",
+        help="seconds a scenario may run before it is stopped as an ERROR (0: no limit; default 600)",
+    )
+    r.add_argument(
+        "--memory-mb",
+        type=int,
+        metavar="MB",
+        help="address-space cap per scenario; beyond it: ERROR",
+    )
+    r.add_argument(
+        "--resume",
+        metavar="DIR",
+        help="continue an interrupted run in DIR; finished scenarios are kept",
+    )
+    r.add_argument(
+        "--shard",
+        metavar="I/N",
+        help="run only shard I of N (stable across runs); join with gauntlet merge",
+    )
+    r.add_argument(
+        "--fail-on",
+        choices=("any", "failure", "error", "never"),
+        default="any",
+        help="which outcomes make the exit status 1 (default: any FAIL or ERROR)",
+    )
+    r.add_argument(
+        "--backend",
+        choices=("local", "ray"),
+        default="local",
+        help="local processes or a Ray cluster",
+    )
+    r.add_argument("--address", help="Ray cluster address (default: start a local Ray)")
     r.set_defaults(func=cmd_run)
 
     v = sub.add_parser("validate", help="check scenario files; exit 1 on any error")

@@ -33,3 +33,43 @@ class Slow:
     def step(self, obs):
         time.sleep(0.02)
         return Control()
+
+
+class Hanging:
+    def reset(self, info):
+        pass
+
+    def step(self, obs):
+        while True:
+            time.sleep(1.0)
+
+
+class HardExit:
+    def reset(self, info):
+        pass
+
+    def step(self, obs):
+        import os
+
+        os._exit(3)
+
+
+class Segfault:
+    def reset(self, info):
+        pass
+
+    def step(self, obs):
+        import ctypes
+
+        ctypes.string_at(0)
+
+
+class MemoryHog:
+    def reset(self, info):
+        self.hoard = []
+
+    def step(self, obs):
+        import numpy as np
+
+        self.hoard.append(np.ones(50_000_000))  # 400 MB a step
+        return Control()
