@@ -9,6 +9,7 @@ scenarios go on and every finished result is handed to ``on_result`` at once.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
 import resource
@@ -46,10 +47,9 @@ def _child(
         result = run_scenario(scenario, options)
         conn.send(result)
     except BaseException:  # noqa: BLE001 - report anything, then leave
-        try:
+        # If even this fails, the parent reports the lost child.
+        with contextlib.suppress(Exception):
             conn.send(traceback.format_exc(limit=8))
-        except Exception:  # noqa: BLE001, S110 - the parent reports the lost child
-            pass
     finally:
         conn.close()
         os._exit(0)
@@ -103,7 +103,7 @@ def run_isolated(
     scenarios: Sequence[sc.Scenario],
     options: RunOptions,
     jobs: int,
-    limits: Limits = Limits(),
+    limits: Limits | None = None,
     on_result: Callable[[int, ScenarioResult], None] | None = None,
 ) -> list[ScenarioResult]:
     """Run every scenario in its own child process, ``jobs`` at a time.
@@ -111,6 +111,7 @@ def run_isolated(
     Returns the results in input order. ``on_result(index, result)`` is
     called as each one finishes.
     """
+    limits = limits or Limits()
     ctx = mp.get_context("fork")
     results: list[ScenarioResult | None] = [None] * len(scenarios)
     queue = list(range(len(scenarios)))[::-1]

@@ -43,8 +43,8 @@ def run_suite(
     options: RunOptions,
     jobs: int | None = None,
     on_result: Callable[[ScenarioResult], None] | None = None,
-    limits: Limits = Limits(),
-    backend: Backend = Backend(),
+    limits: Limits | None = None,
+    backend: Backend | None = None,
     resume: bool = False,
 ) -> SuiteResult:
     """Run ``scenarios`` and collect a :class:`SuiteResult`.
@@ -60,6 +60,8 @@ def run_suite(
             only the scenarios that have none.
     """
     jobs = jobs or default_jobs()
+    limits = limits or Limits()
+    backend = backend or Backend()
     started = datetime.now(UTC).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     journal = Journal(options.out_dir) if options.out_dir is not None else None
