@@ -7,6 +7,7 @@ from typing import Any
 
 BENCHMARKS: dict[str, str] = {
     "step": "gauntlet.bench.step:bench_step",
+    "suite": "gauntlet.bench.suite:bench_suite",
 }
 
 

@@ -36,31 +36,64 @@ class Limits:
     memory_mb: int | None = None
 
 
-def _child(
-    conn: Connection, scenario: sc.Scenario, options: RunOptions, memory_mb: int | None
-) -> None:
+def _worker(conn: Connection, memory_mb: int | None) -> None:
+    """Run scenarios sent over ``conn`` until it closes; send back each result."""
+    os.setpgid(0, 0)  # own process group: a timeout kills what the stack started too
+    if memory_mb:
+        cap = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     try:
-        os.setpgid(0, 0)  # own process group: a timeout kills what the stack started too
-        if memory_mb:
-            cap = memory_mb * 1024 * 1024
-            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-        result = run_scenario(scenario, options)
-        conn.send(result)
-    except BaseException:  # noqa: BLE001 - report anything, then leave
-        # If even this fails, the parent reports the lost child.
-        with contextlib.suppress(Exception):
-            conn.send(traceback.format_exc(limit=8))
+        while True:
+            try:
+                task = conn.recv()
+            except (EOFError, OSError):
+                break
+            if task is None:  # the parent's stop message
+                break
+            scenario, options = task
+            try:
+                conn.send(run_scenario(scenario, options))
+            except BaseException:  # noqa: BLE001 - report anything; the parent replaces this worker
+                with contextlib.suppress(Exception):
+                    conn.send(traceback.format_exc(limit=8))
+                break
     finally:
         conn.close()
         os._exit(0)
 
 
-@dataclass
-class _Running:
-    index: int
-    process: mp.Process
-    conn: Connection
-    started: float
+class _Worker:
+    """A forked worker process and its pipe."""
+
+    def __init__(self, ctx: mp.context.BaseContext, memory_mb: int | None) -> None:
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.process = ctx.Process(target=_worker, args=(child, memory_mb), daemon=True)
+        self.process.start()
+        child.close()
+        self.task: int | None = None
+        self.started = 0.0
+
+    def submit(self, index: int, scenario: sc.Scenario, options: RunOptions) -> None:
+        self.task, self.started = index, time.monotonic()
+        self.conn.send((scenario, options))
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            self.process.kill()
+        self.process.join(_REAP_S)
+        self.conn.close()
+
+    def stop(self) -> None:
+        # An explicit message: later workers hold copies of this pipe's end, so
+        # closing it here would not reach the worker as end-of-file.
+        with contextlib.suppress(OSError):
+            self.conn.send(None)
+        self.process.join(_REAP_S)
+        self.conn.close()
+        if self.process.is_alive():
+            self.kill()
 
 
 def _error(scenario: sc.Scenario, options: RunOptions, message: str, wall: float) -> ScenarioResult:
@@ -91,14 +124,6 @@ def _describe_exit(code: int | None) -> str:
     return f"the worker exited with code {code} without a result"
 
 
-def _kill(proc: mp.Process) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        proc.kill()
-    proc.join(_REAP_S)
-
-
 def run_isolated(
     scenarios: Sequence[sc.Scenario],
     options: RunOptions,
@@ -115,55 +140,54 @@ def run_isolated(
     ctx = mp.get_context("fork")
     results: list[ScenarioResult | None] = [None] * len(scenarios)
     queue = list(range(len(scenarios)))[::-1]
-    running: dict[int, _Running] = {}
+    workers = [_Worker(ctx, limits.memory_mb) for _ in range(min(max(1, jobs), len(scenarios)))]
 
     def finish(index: int, result: ScenarioResult) -> None:
         results[index] = result
         if on_result is not None:
             on_result(index, result)
 
-    while queue or running:
-        while queue and len(running) < max(1, jobs):
-            k = queue.pop()
-            recv, send = ctx.Pipe(duplex=False)
-            proc = ctx.Process(
-                target=_child, args=(send, scenarios[k], options, limits.memory_mb), daemon=True
-            )
-            proc.start()
-            send.close()
-            running[k] = _Running(k, proc, recv, time.monotonic())
-        timeout = None
-        if limits.timeout_s is not None:
-            now = time.monotonic()
-            timeout = max(0.0, min(r.started + limits.timeout_s - now for r in running.values()))
-        ready = wait([r.conn for r in running.values()], timeout=timeout)
-        now = time.monotonic()
-        for r in list(running.values()):
-            wall = now - r.started
-            if r.conn in ready:
-                try:
-                    payload = r.conn.recv()
-                except (EOFError, OSError):
-                    r.process.join(_REAP_S)
-                    payload = _describe_exit(r.process.exitcode)
-                r.process.join(_REAP_S)
-                if r.process.is_alive():
-                    _kill(r.process)
-                r.conn.close()
-                del running[r.index]
-                scenario = scenarios[r.index]
-                if isinstance(payload, ScenarioResult):
-                    finish(r.index, payload)
-                else:
-                    finish(r.index, _error(scenario, options, str(payload), wall))
-            elif limits.timeout_s is not None and wall >= limits.timeout_s:
-                _kill(r.process)
-                r.conn.close()
-                del running[r.index]
-                finish(
-                    r.index,
-                    _error(
-                        scenarios[r.index], options, f"timed out after {limits.timeout_s:g} s", wall
-                    ),
+    def replace_worker(w: _Worker, message: str) -> None:
+        index = w.task
+        w.kill()
+        workers[workers.index(w)] = _Worker(ctx, limits.memory_mb)
+        if index is not None:
+            finish(index, _error(scenarios[index], options, message, time.monotonic() - w.started))
+
+    try:
+        while True:
+            for w in workers:
+                if w.task is None and queue:
+                    k = queue.pop()
+                    w.submit(k, scenarios[k], options)
+            busy = [w for w in workers if w.task is not None]
+            if not busy:
+                break
+            timeout = None
+            if limits.timeout_s is not None:
+                timeout = max(
+                    0.0, min(w.started + limits.timeout_s for w in busy) - time.monotonic()
                 )
+            ready = wait([w.conn for w in busy], timeout=timeout)
+            for w in busy:
+                if w.conn in ready:
+                    try:
+                        payload = w.conn.recv()
+                    except (EOFError, OSError):
+                        w.process.join(_REAP_S)
+                        replace_worker(w, _describe_exit(w.process.exitcode))
+                        continue
+                    if isinstance(payload, ScenarioResult):
+                        index, w.task = w.task, None
+                        finish(index, payload)
+                    else:
+                        replace_worker(w, str(payload))
+                elif (
+                    limits.timeout_s is not None
+                    and time.monotonic() - w.started >= limits.timeout_s
+                ):
+                    replace_worker(w, f"timed out after {limits.timeout_s:g} s")
+    finally:
+        for w in workers:
+            w.stop()
     return [r for r in results if r is not None]

@@ -11,8 +11,9 @@ from pathlib import Path
 import numpy as np
 
 from gauntlet.agents.stack import Control, StackError, make_stack, resolve_stack
-from gauntlet.evaluation.criteria import EvaluationContext, build_criteria, ttc_to_all
+from gauntlet.evaluation.criteria import Evaluation, EvaluationContext, RunFacts, ttc_series
 from gauntlet.evaluation.result import ScenarioResult, Status, overall_status
+from gauntlet.evaluation.scores import score_scenario
 from gauntlet.scenarios import schema as sc
 from gauntlet.scenarios.errors import ScenarioError, ScenarioErrors
 from gauntlet.world.builder import build_world
@@ -54,11 +55,9 @@ def simulate(scenario: sc.Scenario, options: RunOptions) -> tuple[World, Scenari
     stack = make_stack(stack_name, scenario.ego.params)
     route = EgoRoute(world, ego, route_horizon(scenario.stop.duration_s))
     stack.reset(episode_info(world, route, sid, seed))
-    criteria = build_criteria(EvaluationContext(world, scenario, ego, route))
-    for c in criteria:
-        c.update(world)
+    evaluation = Evaluation(EvaluationContext(world, scenario, ego, route))
+    evaluation.update(world)
     latencies: list[float] = []
-    min_ttc = np.inf
     budget = scenario.ego.step_budget_s
     stop_reason = "duration"
     wall0 = time.perf_counter()
@@ -76,9 +75,7 @@ def simulate(scenario: sc.Scenario, options: RunOptions) -> tuple[World, Scenari
                     stop_reason = f"stack step took {spent * 1e3:.1f} ms, over the {budget * 1e3:.1f} ms budget"
                     break
             world.step(controls)
-            for c in criteria:
-                c.update(world)
-            min_ttc = min(min_ttc, ttc_to_all(world, ego))
+            evaluation.update(world)
             if scenario.stop.on_collision and any(ego in (e.a, e.b) for e in world.collisions):
                 stop_reason = "collision"
                 break
@@ -89,12 +86,14 @@ def simulate(scenario: sc.Scenario, options: RunOptions) -> tuple[World, Scenari
         close = getattr(stack, "close", None)
         if callable(close):
             close()
-    results = [c.result() for c in criteria]
+    evaluation.finish(RunFacts(np.asarray(latencies), stop_reason))
+    results = evaluation.results()
     status = overall_status(results)
     if stop_reason.startswith("stack step took"):
         status = Status.FAIL
     trace = world.recorder.trace()
-    metrics = _metrics(trace, ego, world, min_ttc, latencies)
+    metrics = _metrics(trace, ego, world, latencies)
+    scores = score_scenario(evaluation.monitor_results(), metrics)
     result = ScenarioResult(
         id=sid,
         name=scenario.name,
@@ -106,6 +105,7 @@ def simulate(scenario: sc.Scenario, options: RunOptions) -> tuple[World, Scenari
         status=status,
         criteria=tuple(results),
         metrics=metrics,
+        scores=scores,
         sim_time_s=world.time_s,
         wall_time_s=time.perf_counter() - wall0,
         steps=world.step_index,
@@ -114,12 +114,24 @@ def simulate(scenario: sc.Scenario, options: RunOptions) -> tuple[World, Scenari
     return world, result
 
 
-def _metrics(
-    trace: Trace, ego: int, world: World, min_ttc: float, latencies: list[float]
-) -> dict[str, float]:
+def _metrics(trace: Trace, ego: int, world: World, latencies: list[float]) -> dict[str, float]:
+    """Summary numbers of the ego's run, from the trace (TTC over every step after the start)."""
     speed = trace.data["speed"][:, ego]
     accel = trace.data["accel"][1:, ego] if len(speed) > 1 else np.zeros(1)
+    d = trace.data
+    after = slice(1, None) if len(speed) > 1 else slice(None)
+    ttc = ttc_series(
+        d["x"][after],
+        d["y"][after],
+        d["h"][after],
+        d["speed"][after],
+        world.length,
+        world.width,
+        ego,
+    )
+    min_ttc = float(ttc.min()) if len(ttc) else np.inf
     m = {
+        "sim_time_s": float(world.time_s),
         "distance_m": float(world.odometer[ego]),
         "mean_speed_mps": float(speed.mean()),
         "max_speed_mps": float(speed.max()),
