@@ -7,6 +7,7 @@ input error (bad file, unknown stack). User mistakes never print a traceback.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Sequence
@@ -157,6 +158,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             backend=Backend(args.backend, args.address),
             resume=bool(args.resume),
         )
+    if args.shard:
+        suite = dataclasses.replace(suite, meta={**suite.meta, "shard": args.shard})
     suite.write_json(out / "results.json")
     _write_reports(suite, out, args, console)
     if not args.quiet:
@@ -184,8 +187,17 @@ def exit_code(counts: dict[str, int], fail_on: str) -> int:
 
 
 def _write_reports(suite, out: Path, args: argparse.Namespace, console) -> None:  # noqa: ANN001
-    """Reports beside results.json (filled in as the report writers land)."""
-    del suite, out, args, console
+    """JUnit XML, the HTML report and the results database, beside results.json."""
+    from gauntlet.evaluation.database import ResultsDB, default_db_path
+    from gauntlet.evaluation.reports import write_html_report, write_junit
+
+    junit = write_junit(suite, Path(args.junit) if args.junit else out / "junit.xml")
+    report = write_html_report(suite, out)
+    db_path = Path(args.db) if args.db else default_db_path(out)
+    with ResultsDB(db_path) as db:
+        run_id = db.add_run(suite, label=args.label, source=str(out))
+    if not args.quiet:
+        console.print(f"report: {report}  junit: {junit}  database: {db_path} (run {run_id})")
 
 
 def _print_table(console, suite) -> None:  # noqa: ANN001
@@ -221,6 +233,78 @@ def _print_table(console, suite) -> None:  # noqa: ANN001
             failed or (r.error or "").splitlines()[0][:60] if r.error else failed,
         )
     console.print(table)
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from gauntlet.evaluation.database import ResultsDB, default_db_path
+    from gauntlet.evaluation.merge import ResultsError, format_merge, merge_into
+    from gauntlet.evaluation.reports import write_html_report, write_junit
+
+    out = Path(args.out)
+    try:
+        suite = merge_into([Path(d) for d in args.dirs], out)
+    except ResultsError as exc:
+        raise UsageError(str(exc)) from None
+    write_junit(suite, out / "junit.xml")
+    write_html_report(suite, out)
+    with ResultsDB(default_db_path(out)) as db:
+        db.add_run(suite, source=str(out))
+    print(format_merge(suite, out))
+    return exit_code(suite.counts(), args.fail_on)
+
+
+def _open_db(path: str, must_exist: bool = True):  # noqa: ANN202
+    """The results database at ``path``; an in-memory one when it does not exist and need not."""
+    from gauntlet.evaluation.database import ResultsDB
+
+    if not Path(path).exists():
+        if must_exist:
+            raise UsageError(f"no results database at {path} (give --db)")
+        return ResultsDB(":memory:")
+    return ResultsDB(path)
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from gauntlet.evaluation.compare import compare_runs, comparison_exit_code, format_comparison
+    from gauntlet.evaluation.merge import ResultsError
+
+    try:
+        # Results folders work without a stored database: they are imported on the fly.
+        with _open_db(args.db, must_exist=False) as db:
+            a, b = db.resolve_run(args.run_a), db.resolve_run(args.run_b)
+            comparison = compare_runs(
+                db.load_run(a),
+                db.load_run(b),
+                rel_tol=args.tolerance,
+                metrics=args.metric,
+                a_name=a,
+                b_name=b,
+            )
+    except ResultsError as exc:
+        raise UsageError(str(exc)) from None
+    print(format_comparison(comparison))
+    return comparison_exit_code(comparison)
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from gauntlet.evaluation.compare import format_history
+    from gauntlet.evaluation.merge import ResultsError
+
+    try:
+        with _open_db(args.db) as db:
+            rows = db.history(args.scenario_id, limit=args.limit)
+    except ResultsError as exc:
+        raise UsageError(str(exc)) from None
+    print(format_history(rows))
+    return EXIT_OK
+
+
+def cmd_runs(args: argparse.Namespace) -> int:
+    from gauntlet.evaluation.compare import format_runs
+
+    with _open_db(args.db) as db:
+        print(format_runs(db.runs()))
+    return EXIT_OK
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -370,7 +454,46 @@ def build_parser() -> argparse.ArgumentParser:
         help="local processes or a Ray cluster",
     )
     r.add_argument("--address", help="Ray cluster address (default: start a local Ray)")
+    r.add_argument("--junit", metavar="FILE", help="JUnit XML file (default: OUT/junit.xml)")
+    r.add_argument(
+        "--db", metavar="PATH", help="results database to add the run to (default: OUT/results.db)"
+    )
+    r.add_argument("--label", help="a name for this run in the database (e.g. a branch)")
     r.set_defaults(func=cmd_run)
+
+    m = sub.add_parser("merge", help="join the results folders of a sharded run")
+    m.add_argument("dirs", nargs="+", metavar="DIR")
+    m.add_argument("--out", required=True, help="folder for the merged results")
+    m.add_argument("--fail-on", choices=("any", "failure", "error", "never"), default="any")
+    m.set_defaults(func=cmd_merge)
+
+    c = sub.add_parser("compare", help="regressions, fixes and metric changes from run A to run B")
+    c.add_argument(
+        "run_a", metavar="RUN_A", help="run id or prefix, latest, latest~N, or a results folder"
+    )
+    c.add_argument("run_b", metavar="RUN_B")
+    c.add_argument(
+        "--db",
+        default="gauntlet-results/results.db",
+        help="database (default: gauntlet-results/results.db)",
+    )
+    c.add_argument(
+        "--tolerance", type=float, default=0.05, help="relative metric tolerance (default 0.05)"
+    )
+    c.add_argument(
+        "--metric", action="append", help="compare only these metrics or scores (repeatable)"
+    )
+    c.set_defaults(func=cmd_compare)
+
+    hi = sub.add_parser("history", help="one scenario over the stored runs")
+    hi.add_argument("scenario_id", metavar="ID")
+    hi.add_argument("--db", default="gauntlet-results/results.db")
+    hi.add_argument("--limit", type=int, default=50)
+    hi.set_defaults(func=cmd_history)
+
+    ru = sub.add_parser("runs", help="list the runs in a results database")
+    ru.add_argument("--db", default="gauntlet-results/results.db")
+    ru.set_defaults(func=cmd_runs)
 
     v = sub.add_parser("validate", help="check scenario files; exit 1 on any error")
     v.add_argument("paths", nargs="+", metavar="PATH")
@@ -414,6 +537,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (gauntlet ... | head): not an error of ours.
+        sys.stderr.close()
+        return EXIT_OK
 
 
 if __name__ == "__main__":

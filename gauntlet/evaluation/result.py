@@ -143,7 +143,7 @@ class SuiteResult:
         }
 
     def write_json(self, path: Path) -> None:
-        """Write ``results.json`` (see docs/results-schema.md)."""
+        """Write ``results.json`` (see docs/results.md)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n")
 

@@ -198,3 +198,31 @@ def test_validate_rejects_unknown_stack_parameters(good, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "params.yaml:9: ego.params: stack 'reference': bad parameters ['target_speed']" in err
     assert main(["run", str(bad), "--out", str(tmp_path / "r")]) == 2
+
+
+def test_shards_merge_to_the_full_run_and_compare_finds_a_regression(repo_root, tmp_path, capsys):
+    smoke = str(repo_root / "scenarios" / "smoke")
+    full, s1, s2, merged = (tmp_path / n for n in ("full", "s1", "s2", "merged"))
+    assert main(["run", smoke, "--out", str(full), "--quiet", "--no-plots"]) == 0
+    assert main(["run", smoke, "--out", str(s1), "--quiet", "--no-plots", "--shard", "1/2"]) == 0
+    assert main(["run", smoke, "--out", str(s2), "--quiet", "--no-plots", "--shard", "2/2"]) == 0
+    assert main(["merge", str(s1), str(s2), "--out", str(merged)]) == 0
+    one = json.loads((full / "results.json").read_text())["scenarios"]
+    two = json.loads((merged / "results.json").read_text())["scenarios"]
+    assert [r["id"] for r in one] == [r["id"] for r in two]
+    assert [(r["status"], r["metrics"]["distance_m"]) for r in one] == [
+        (r["status"], r["metrics"]["distance_m"]) for r in two
+    ]
+    for name in ("report.html", "junit.xml", "results.db"):
+        assert (merged / name).is_file() and (full / name).is_file()
+    # A planted regression: the same suite with a stack that brakes to a stop.
+    db = str(full / "results.db")
+    brake = ["--stack", "tests.runner.stacks_for_tests:FullBrake", "--label", "brake", "--db", db]
+    assert main(["run", smoke, "--out", str(tmp_path / "b"), "--quiet", "--no-plots", *brake]) == 1
+    capsys.readouterr()
+    assert main(["compare", "latest~1", "brake", "--db", db]) == 1
+    out = capsys.readouterr().out
+    assert "REGRESSIONS" in out and "curve_lane_keep: PASS -> FAIL" in out and "reach: FAIL" in out
+    assert main(["history", "curve_lane_keep", "--db", db]) == 0
+    assert "brake" in capsys.readouterr().out
+    assert main(["compare", "nope", "brake", "--db", db]) == 2

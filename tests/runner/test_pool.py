@@ -36,10 +36,14 @@ def scenarios(repo_root):
         ("MemoryHog", "MemoryError", 60.0),
     ],
 )
-def test_misbehaving_stack_is_an_error_and_the_others_finish(scenarios, tmp_path, stack, expected, timeout_s):
+def test_misbehaving_stack_is_an_error_and_the_others_finish(
+    scenarios, tmp_path, stack, expected, timeout_s
+):
     bad = RunOptions(stack=f"tests.runner.stacks_for_tests:{stack}", out_dir=tmp_path, plots=False)
     t0 = time.perf_counter()
-    suite = run_suite(scenarios[:2], bad, jobs=2, limits=Limits(timeout_s=timeout_s, memory_mb=1500))
+    suite = run_suite(
+        scenarios[:2], bad, jobs=2, limits=Limits(timeout_s=timeout_s, memory_mb=1500)
+    )
     assert time.perf_counter() - t0 < 60
     assert [r.status for r in suite.results] == [Status.ERROR, Status.ERROR]
     assert all(expected in r.error for r in suite.results), [r.error for r in suite.results]

@@ -129,4 +129,21 @@ criteria:
   - max_decel: {threshold_mps2: 6}
   - max_speed: {threshold_mps: 14}
   - standstill: {entity: ego, speed_below_mps: 0.2}
+  - lane_departure: {tolerance_m: 0.2}
+  - wrong_way: {min_duration_s: 2}
+  - red_light
+  - stop_sign: {stop_speed_mps: 0.3}
+  - speeding: {tolerance_mps: 1}
+  - route_completion: {min_pct: 90}
+  - scenario_timeout: {position: {world: {x_m: 100, y_m: 20}}}
+  - blocked: {max_duration_s: 60}
+  - min_headway: {threshold_s: 0.8}
+  - pet: {threshold_s: 1.5, other: walker}
+  - max_jerk: {threshold_mps3: 5}
+  - max_lateral_accel: {threshold_mps2: 3}
+  - max_yaw_rate: {threshold_radps: 0.5}
+  - comfort: {max_jerk_mps3: 9}
+  - stack_latency: {threshold_ms: 50, percentile: 95}
+  - min_speed: {checkpoints: 2}
+  - outside_route_lanes: {max_pct: 5}
 """
