@@ -27,24 +27,52 @@ def _console():  # noqa: ANN202
 
 
 def _load_all(paths: Sequence[str]) -> tuple[list, list[str]]:
-    """Load every scenario under ``paths``; return scenarios and error messages."""
+    """Load every concrete scenario under ``paths`` (sweeps expanded); return them and the errors."""
     from gauntlet.scenarios.catalog import find_scenario_files
     from gauntlet.scenarios.errors import ScenarioError, ScenarioErrors
-    from gauntlet.scenarios.loader import load_scenario
+    from gauntlet.scenarios.loader import load_concrete
 
     try:
         files = find_scenario_files(Path(p) for p in paths)
-    except (FileNotFoundError, ValueError) as exc:
+    except (FileNotFoundError, ValueError, ScenarioErrors) as exc:
         raise UsageError(str(exc)) from None
     scenarios, errors = [], []
     for f in files:
         try:
-            scenarios.append(load_scenario(f))
+            scenarios.extend(load_concrete(f))
         except ScenarioErrors as exc:
             errors.extend(str(e) for e in exc.errors)
         except ScenarioError as exc:
             errors.append(str(exc))
     return scenarios, errors
+
+
+def _select(args: argparse.Namespace, paths: Sequence[str]) -> list:
+    """Scenarios from ``paths`` (default: the library), narrowed by --suite, --id and --category."""
+    from gauntlet.library import library_root
+    from gauntlet.scenarios.errors import ScenarioErrors
+    from gauntlet.scenarios.suites import find_suite, select_ids
+
+    suite_name = getattr(args, "suite", None)
+    ids = getattr(args, "id", None)
+    if not paths and not suite_name and not ids and getattr(args, "default_smoke", False):
+        suite_name = "smoke"
+    scenarios, errors = _load_all(list(paths) or [str(library_root())])
+    if errors:
+        raise UsageError("\n".join(errors))
+    if suite_name:
+        try:
+            scenarios = find_suite(suite_name, library_root() / "suites").select(scenarios)
+        except ScenarioErrors as exc:
+            raise UsageError(str(exc)) from None
+    if ids:
+        chosen = select_ids(scenarios, ids)
+        if not chosen:
+            raise UsageError(f"no scenario with id {' or '.join(ids)}; see gauntlet list")
+        scenarios = chosen
+    if getattr(args, "category", None):
+        scenarios = [s for s in scenarios if s.category == args.category]
+    return scenarios
 
 
 def _check_stacks(scenarios: Sequence, override: str | None) -> list[str]:
@@ -71,14 +99,6 @@ def _check_stacks(scenarios: Sequence, override: str | None) -> list[str]:
     return errors
 
 
-def _default_paths(paths: Sequence[str]) -> list[str]:
-    if paths:
-        return list(paths)
-    from gauntlet.library import default_suite_paths
-
-    return [str(p) for p in default_suite_paths()]
-
-
 # --------------------------------------------------------------------------- commands
 
 
@@ -99,13 +119,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         and not (out / "results.json").is_file()
     ):
         raise UsageError(f"--resume {out}: no results to resume there")
-    scenarios, errors = _load_all(_default_paths(args.paths))
-    if errors:
-        raise UsageError("\n".join(errors))
+    scenarios = _select(args, args.paths)
     if not scenarios:
-        raise UsageError(
-            f"no scenario files found in {' '.join(args.paths) or 'the default suite'}"
-        )
+        raise UsageError(f"no scenarios selected from {' '.join(args.paths) or 'the library'}")
     ids = [scenario_id(s) for s in scenarios]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
@@ -328,11 +344,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from collections import Counter
+
     from gauntlet.runner.single import scenario_id
 
-    scenarios, errors = _load_all(_default_paths([args.path] if args.path else []))
-    if errors:
-        raise UsageError("\n".join(errors))
+    scenarios = _select(args, [args.path] if args.path else [])
+    if args.count:
+        counts = Counter(s.category for s in scenarios)
+        if args.json:
+            print(json.dumps({**dict(sorted(counts.items())), "total": len(scenarios)}, indent=2))
+        else:
+            for category, n in sorted(counts.items()):
+                print(f"{category:<12} {n:>6}")
+            print(f"{'total':<12} {len(scenarios):>6}")
+        return EXIT_OK
     rows = [
         {
             "id": scenario_id(s),
@@ -340,6 +365,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             "category": s.category,
             "tags": list(s.tags),
             "file": s.source.file if s.source else "",
+            "seed": s.seed,
             "description": s.description,
         }
         for s in scenarios
@@ -408,8 +434,14 @@ def build_parser() -> argparse.ArgumentParser:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="scenario files or folders (default: the smoke suite)",
+        help="scenario files or folders (default: the library; without --suite/--id, its smoke suite)",
     )
+    r.add_argument("--suite", help="a suite name from scenarios/suites/, or a suite file")
+    r.add_argument(
+        "--id", action="append", help="only this scenario id (or fnmatch pattern); repeatable"
+    )
+    r.add_argument("--category", help="only scenarios of this category")
+    r.set_defaults(default_smoke=True)
     r.add_argument(
         "--out", default="gauntlet-results", help="results folder (default: ./gauntlet-results)"
     )
@@ -502,6 +534,10 @@ def build_parser() -> argparse.ArgumentParser:
     ls = sub.add_parser("list", help="list scenarios")
     ls.add_argument("path", nargs="?", metavar="PATH")
     ls.add_argument("--json", action="store_true")
+    ls.add_argument("--count", action="store_true", help="counts per category")
+    ls.add_argument("--category", help="only this category")
+    ls.add_argument("--suite", help="only this suite")
+    ls.add_argument("--id", action="append", help="only ids matching this pattern")
     ls.set_defaults(func=cmd_list)
 
     e = sub.add_parser("export", help="export a trace")

@@ -15,8 +15,3 @@ def library_root() -> Path:
     raise FileNotFoundError(
         "the Gauntlet scenario library is not installed (no scenarios/ folder found)"
     )
-
-
-def default_suite_paths() -> list[Path]:
-    """What ``gauntlet run`` runs without arguments: the smoke scenarios."""
-    return [library_root() / "smoke"]

@@ -16,6 +16,7 @@ from gauntlet.evaluation.result import ScenarioResult, Status, overall_status
 from gauntlet.evaluation.scores import score_scenario
 from gauntlet.scenarios import schema as sc
 from gauntlet.scenarios.errors import ScenarioError, ScenarioErrors
+from gauntlet.scenarios.variations import scenario_id
 from gauntlet.world.builder import build_world
 from gauntlet.world.observation import EgoRoute, episode_info, observe, route_horizon
 from gauntlet.world.recorder import Trace
@@ -30,12 +31,6 @@ class RunOptions:
     seed: int | None = None
     out_dir: Path | None = None
     plots: bool = True
-
-
-def scenario_id(scenario: sc.Scenario) -> str:
-    """A stable id: ``<file stem>/<scenario name>``."""
-    stem = Path(scenario.source.file).stem if scenario.source and scenario.source.file else "inline"
-    return f"{stem}/{scenario.name}" if stem != scenario.name else scenario.name
 
 
 def safe_name(text: str) -> str:

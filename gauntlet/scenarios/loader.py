@@ -16,6 +16,7 @@ All problems of a file are raised together as :class:`ScenarioErrors`.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import os
 from collections.abc import Mapping
@@ -33,6 +34,7 @@ from gauntlet.scenarios.parameters import apply_parameters
 from gauntlet.scenarios.references import check_references
 from gauntlet.scenarios.rules import check_rules
 from gauntlet.scenarios.schema import FORMAT_VERSION, Scalar, Scenario, SourceInfo
+from gauntlet.scenarios.variations import concrete
 
 #: Format versions this loader reads.
 SUPPORTED_VERSIONS = (FORMAT_VERSION,)
@@ -42,6 +44,7 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 __all__ = [
     "SUPPORTED_VERSIONS",
     "dump_scenario",
+    "load_concrete",
     "load_scenario",
     "load_yaml_with_lines",
     "parse_scenario",
@@ -97,7 +100,25 @@ def parse_scenario(
         ScenarioErrors: Every problem found in the text.
     """
     data, lines = load_yaml_with_lines(text, file)
+    return _build(data, SourceInfo(file, lines), parameters)
+
+
+def load_concrete(path: str | os.PathLike[str]) -> list[Scenario]:
+    """The concrete scenarios of a file: the scenario itself, or every member of its sweep.
+
+    The YAML is read once; each member re-applies the parameter values to it.
+    """
+    base = load_scenario(path)
+    if base.variations is None:
+        return [base]
+    file = os.fspath(path)
+    data, lines = load_yaml_with_lines(Path(file).read_text(encoding="utf-8"), file)
     source = SourceInfo(file, lines)
+    return concrete(base, lambda params: _build(copy.deepcopy(data), source, params))
+
+
+def _build(data: Any, source: SourceInfo, parameters: Mapping[str, Scalar] | None) -> Scenario:
+    file = source.file
     if data is None:
         raise ScenarioErrors(
             [ScenarioError(file, 1, (), "the file is empty; expected a scenario mapping")]

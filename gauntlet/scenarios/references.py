@@ -41,6 +41,9 @@ def _children(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, Any]]:
     elif isinstance(value, tuple):
         for index, item in enumerate(value):
             yield from _children(item, (*path, index))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _children(item, (*path, key))
 
 
 def check_references(scenario: Scenario) -> list[ScenarioError]:

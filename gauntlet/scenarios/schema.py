@@ -495,6 +495,46 @@ class StopConditions:
 
 
 @dataclass(frozen=True)
+class ValueRange:
+    """Values from ``start`` to ``stop`` (inclusive, within rounding) in ``step`` increments."""
+
+    start: float = param(doc="First value.")
+    stop: float = param(doc="Last value (included when a whole number of steps away).")
+    step: float = param(doc="Increment.", gt=0.0)
+
+
+@dataclass(frozen=True)
+class RandomRange:
+    """A parameter drawn uniformly from ``[low, high]`` for each random sample."""
+
+    low: float = param(doc="Smallest value.")
+    high: float = param(doc="Largest value.")
+
+
+@dataclass(frozen=True)
+class Variations:
+    """How a logical scenario expands into concrete ones.
+
+    ``grid`` and ``ranges`` combine as a full factorial; with ``random``
+    parameters, each grid point is combined with ``samples`` seeded draws
+    (Latin hypercube by default). Every concrete scenario gets an id that
+    encodes its parameter values and a seed derived from that id.
+    """
+
+    grid: dict[str, tuple[Scalar, ...]] = param(
+        doc="Parameter values to combine (lists).", factory=dict
+    )
+    ranges: dict[str, ValueRange] = param(doc="Parameters swept over ranges.", factory=dict)
+    random: dict[str, RandomRange] = param(
+        doc="Parameters drawn at random per sample.", factory=dict
+    )
+    samples: int = param(0, doc="Random draws per grid point (needs `random`).", ge=0)
+    method: Literal["latin_hypercube", "uniform"] = param(
+        "latin_hypercube", doc="How random draws are spread."
+    )
+
+
+@dataclass(frozen=True)
 class SourceInfo:
     """Where a scenario came from: file and the line of every key path."""
 
@@ -535,7 +575,12 @@ class Scenario:
     criteria: tuple[Criterion, ...] = param(
         doc="Pass criteria; default: no collision and no off-road for the ego.", factory=tuple
     )
+    variations: Variations | None = param(
+        None, doc="Parameter sweep that makes this a logical scenario."
+    )
     source: SourceInfo | None = field(default=None, compare=False, repr=False)
+    #: The swept parameter values of a concrete scenario from a sweep (not a file key).
+    variation: tuple[tuple[str, Scalar], ...] = field(default=(), compare=False, repr=False)
 
     def entity(self, name: str) -> Entity:
         """The entity called ``name``."""

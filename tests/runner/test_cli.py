@@ -33,7 +33,7 @@ def test_run_writes_results_trace_and_plot(good, tmp_path, capsys):
     results = json.loads((out / "results.json").read_text())
     assert results["summary"] == {"PASS": 1, "FAIL": 0, "ERROR": 0, "total": 1}
     row = results["scenarios"][0]
-    assert row["id"] == "good/short_follow" and row["status"] == "PASS"
+    assert row["id"] == "short_follow" and row["status"] == "PASS"
     assert {c["name"] for c in row["criteria"]} == {"collision", "off_road"}
     assert (out / row["trace"]).is_file() and (out / row["plot"]).stat().st_size > 10_000
     assert "1 passed" in capsys.readouterr().out

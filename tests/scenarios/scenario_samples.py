@@ -47,7 +47,13 @@ category: urban
 tags: [junction, night]
 seed: 42
 dt_s: 0.02
-parameters: {crossing_speed_mps: 1.2, flag: true, label: walker}
+parameters: {crossing_speed_mps: 1.2, flag: true, label: walker, label_size: 1, gap: 1.5}
+variations:
+  grid: {crossing_speed_mps: [1.0, 1.5]}
+  ranges: {label_size: {start: 1, stop: 2, step: 1}}
+  random: {gap: {low: 1, high: 2}}
+  samples: 2
+  method: uniform
 map: {opendrive: maps/town.xodr}
 ego:
   entity: ego
