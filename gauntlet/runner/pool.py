@@ -20,8 +20,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 
-from gauntlet.evaluation.result import ScenarioResult, Status
-from gauntlet.runner.single import RunOptions, run_scenario, scenario_id
+from gauntlet.evaluation.result import ScenarioResult
+from gauntlet.runner.single import RunOptions, error_result, run_scenario
 from gauntlet.scenarios import schema as sc
 
 #: How long to wait for a killed child to go, s.
@@ -96,22 +96,6 @@ class _Worker:
             self.kill()
 
 
-def _error(scenario: sc.Scenario, options: RunOptions, message: str, wall: float) -> ScenarioResult:
-    return ScenarioResult(
-        id=scenario_id(scenario),
-        name=scenario.name,
-        file=scenario.source.file if scenario.source else "",
-        category=scenario.category,
-        tags=scenario.tags,
-        seed=scenario.seed if options.seed is None else options.seed,
-        stack=options.stack or scenario.ego.stack,
-        status=Status.ERROR,
-        wall_time_s=wall,
-        stop_reason="error",
-        error=message,
-    )
-
-
 def _describe_exit(code: int | None) -> str:
     if code is None:
         return "the worker did not finish"
@@ -152,7 +136,10 @@ def run_isolated(
         w.kill()
         workers[workers.index(w)] = _Worker(ctx, limits.memory_mb)
         if index is not None:
-            finish(index, _error(scenarios[index], options, message, time.monotonic() - w.started))
+            finish(
+                index,
+                error_result(scenarios[index], options, message, time.monotonic() - w.started),
+            )
 
     try:
         while True:

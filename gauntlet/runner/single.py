@@ -147,15 +147,16 @@ def run_scenario(scenario: sc.Scenario, options: RunOptions) -> ScenarioResult:
     Bad input and crashing stacks give an ERROR result with the message; they
     never raise.
     """
-    sid = scenario_id(scenario)
     t0 = time.perf_counter()
     try:
         world, result = simulate(scenario, options)
     except (ScenarioError, ScenarioErrors, StackError) as exc:
-        return _error_result(scenario, sid, options, str(exc), t0)
+        return error_result(scenario, options, str(exc), time.perf_counter() - t0)
     except Exception as exc:  # noqa: BLE001 - a crashing stack must not stop the suite
         tb = traceback.format_exc(limit=6)
-        return _error_result(scenario, sid, options, f"{type(exc).__name__}: {exc}\n{tb}", t0)
+        return error_result(
+            scenario, options, f"{type(exc).__name__}: {exc}\n{tb}", time.perf_counter() - t0
+        )
     if options.out_dir is not None:
         result = _write_artifacts(world, result, scenario, options)
     return result
@@ -192,11 +193,12 @@ def _write_artifacts(
     )
 
 
-def _error_result(
-    scenario: sc.Scenario, sid: str, options: RunOptions, message: str, t0: float
+def error_result(
+    scenario: sc.Scenario, options: RunOptions, message: str, wall_s: float
 ) -> ScenarioResult:
+    """An ERROR result for ``scenario``: it could not be built or run to the end."""
     return ScenarioResult(
-        id=sid,
+        id=scenario_id(scenario),
         name=scenario.name,
         file=scenario.source.file if scenario.source else "",
         category=scenario.category,
@@ -204,7 +206,7 @@ def _error_result(
         seed=scenario.seed if options.seed is None else options.seed,
         stack=options.stack or scenario.ego.stack,
         status=Status.ERROR,
-        wall_time_s=time.perf_counter() - t0,
+        wall_time_s=wall_s,
         stop_reason="error",
         error=message,
     )
