@@ -52,6 +52,8 @@ class MotionGroup:
     actors: np.ndarray
     state: np.ndarray
     control: np.ndarray
+    #: Driver slot per actor (-1: driven from outside); filled on first use.
+    driver_slots: np.ndarray | None = None
 
     @property
     def steer_is_yaw_rate(self) -> bool:
@@ -301,27 +303,20 @@ class World:
         return self.v[actor] * np.tan(steer) / wheelbase
 
     def _slots_of(self, group: MotionGroup) -> np.ndarray:
-        cache = getattr(group, "_slots", None)
-        if cache is None:
-            cache = np.array(
+        """Driver slot of each of the group's actors; -1 for those driven from outside."""
+        if group.driver_slots is None:
+            group.driver_slots = np.array(
                 [
-                    self.driver_slot.get(int(a), -1) if int(a) not in self.external else -1
+                    -1 if int(a) in self.external else self.driver_slot.get(int(a), -1)
                     for a in group.actors
                 ],
                 dtype=np.int64,
             )
-            group._slots = cache  # type: ignore[attr-defined]
-        return cache
+        return group.driver_slots
 
     def decide_now(self) -> None:
         """Let behaviour models decide on the next step (after a storyboard action)."""
         self._decide_now = True
-
-    def release(self, actor: int) -> None:
-        """Hand an externally driven actor back to its behaviour model (and back)."""
-        self.external.discard(actor)
-        for group in self.groups:
-            group._slots = None  # type: ignore[attr-defined]
 
     def _apply_scripts(self) -> None:
         for actor, m in list(self.scripted.items()):
