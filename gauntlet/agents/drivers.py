@@ -327,22 +327,19 @@ class LaneDrivers:
     def change_lane(
         self, slot: int, target_lane: int, t: float, duration_s: float, shape: int
     ) -> None:
-        """Start a lane change of ``slot`` onto ``target_lane`` (a lane index)."""
-        old_lane = int(self.lane[slot])
-        lane_s = float(self.lane_s[slot])
-        path_before = self.paths[slot]
-        i, frac = self.bank.segment(np.array([slot]), self.s[slot : slot + 1])
-        px = self.bank.x[i] + (self.bank.x[i + 1] - self.bank.x[i]) * frac
-        py = self.bank.y[i] + (self.bank.y[i + 1] - self.bank.y[i]) * frac
-        xy = np.array([px[0], py[0]])
-        del path_before
+        """Start a lane change of ``slot`` onto ``target_lane`` (a lane index).
+
+        The driver's path moves to the target lane at once; its lateral offset
+        starts where the vehicle is (seen from the new lane) and goes to zero
+        along the transition ``shape`` over ``duration_s``.
+        """
+        here = np.array([slot])
+        old_x, old_y, _ = self.bank.sample(here, self.s[slot : slot + 1])  # old centre line
+        old_lane, old_lateral = int(self.lane[slot]), float(self.lateral[slot])
         self.route_plan[slot] = []
-        self._rebuild(slot, [target_lane], lane_s)
-        # Lateral position of the old centre line seen from the new lane.
-        new = self.table.lanes[target_lane]
-        _, t_new = new.local_coordinates(np.array([xy[0]]), np.array([xy[1]]))
-        start = float(np.asarray(t_new).ravel()[0]) + float(self.lateral[slot])
-        self.offset.set(slot, start, 0.0, t, duration_s, shape)
+        self._rebuild(slot, [target_lane], float(self.lane_s[slot]))
+        _, centre_offset, _ = self.bank.project(here, self.s[slot : slot + 1], old_x, old_y)
+        self.offset.set(slot, float(centre_offset[0]) + old_lateral, 0.0, t, duration_s, shape)
         self.prev_lane[slot] = old_lane
         self.last_change_t[slot] = t
 
