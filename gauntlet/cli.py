@@ -57,14 +57,26 @@ def _select(args: argparse.Namespace, paths: Sequence[str]) -> list:
     ids = getattr(args, "id", None)
     if not paths and not suite_name and not ids and getattr(args, "default_smoke", False):
         suite_name = "smoke"
-    scenarios, errors = _load_all(list(paths) or [str(library_root())])
-    if errors:
-        raise UsageError("\n".join(errors))
+    suite = None
     if suite_name:
         try:
-            scenarios = find_suite(suite_name, library_root() / "suites").select(scenarios)
+            suite = find_suite(suite_name, library_root() / "suites")
         except ScenarioErrors as exc:
             raise UsageError(str(exc)) from None
+    roots = list(paths)
+    if not roots:
+        # The library keeps each category in its own folder: read only the ones a suite needs.
+        folders = [library_root() / c for c in (suite.categories if suite else ())]
+        roots = (
+            [str(f) for f in folders]
+            if folders and all(f.is_dir() for f in folders)
+            else [str(library_root())]
+        )
+    scenarios, errors = _load_all(roots)
+    if errors:
+        raise UsageError("\n".join(errors))
+    if suite is not None:
+        scenarios = suite.select(scenarios)
     if ids:
         chosen = select_ids(scenarios, ids)
         if not chosen:
