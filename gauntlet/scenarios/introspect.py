@@ -49,7 +49,12 @@ class FieldInfo:
 
 def is_schema_class(tp: object) -> bool:
     """Whether ``tp`` is a dataclass type (a mapping in YAML)."""
-    return isinstance(tp, type) and dataclasses.is_dataclass(tp)
+    return isinstance(tp, type) and _is_dataclass_type(tp)
+
+
+@functools.cache
+def _is_dataclass_type(tp: type) -> bool:
+    return dataclasses.is_dataclass(tp)
 
 
 def kind_of(cls: type) -> str | None:

@@ -2,8 +2,8 @@
 
 The stages, each reporting every problem it finds with file, line and key path:
 
-1. YAML: values from ``yaml.safe_load``; the line of every key from the node
-   tree of ``yaml.compose`` with the safe loader. Syntax errors and duplicate
+1. YAML: values and the node tree (the line of every key) both come from
+   the safe loader (``yaml.safe_load``'s, compiled when libyaml is installed). Syntax errors and duplicate
    keys are reported at their lines.
 2. Version: ``gauntlet`` must be a supported format version.
 3. Parameters: ``${...}`` expressions are evaluated (:mod:`.parameters`).
@@ -108,12 +108,16 @@ def load_concrete(path: str | os.PathLike[str]) -> list[Scenario]:
 
     The YAML is read once; each member re-applies the parameter values to it.
     """
-    base = load_scenario(path)
+    file = os.fspath(path)
+    try:
+        text = Path(file).read_text(encoding="utf-8")
+    except OSError:
+        return [load_scenario(path)]  # reports the problem as load_scenario does
+    data, lines = load_yaml_with_lines(text, file)
+    source = SourceInfo(file, lines)
+    base = _build(copy.deepcopy(data), source, None)
     if base.variations is None:
         return [base]
-    file = os.fspath(path)
-    data, lines = load_yaml_with_lines(Path(file).read_text(encoding="utf-8"), file)
-    source = SourceInfo(file, lines)
     return concrete(base, lambda params: _build(copy.deepcopy(data), source, params))
 
 
@@ -160,11 +164,25 @@ def _check_version(data: dict[Any, Any], source: SourceInfo) -> ScenarioError | 
     return ScenarioError(source.file, source.line_of(("gauntlet",)), ("gauntlet",), message)
 
 
+#: The safe loader (``yaml.safe_load``'s), compiled when libyaml is installed.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _safe_parse(text: str) -> tuple[Any, yaml.Node | None]:
+    """The values and the node tree of ``text``, both with the safe loader.
+
+    Two parses: building values flattens merge keys (``<<``) inside the node
+    tree, and the line table must see the tree as written.
+    """
+    return yaml.load(text, Loader=_SAFE_LOADER), yaml.compose(text, Loader=_SAFE_LOADER)  # noqa: S506 - the safe loader
+
+
 def load_yaml_with_lines(text: str, file: str = "<string>") -> tuple[Any, dict[KeyPath, int]]:
     """Read YAML values and the 1-based line of every key path.
 
-    Values come from ``yaml.safe_load``. Lines come from the node tree of
-    ``yaml.compose`` with the safe loader: a mapping key's path maps to the line
+    Values and the node tree the lines come from are both read with the safe
+    loader (the loader ``yaml.safe_load`` uses, in C when libyaml is
+    installed): a mapping key's path maps to the line
     of the key, a list item's path to the line where the item starts, and the
     empty path to the start of the document. Content reached through an alias
     (``*name``) takes the line of the key that uses the alias.
@@ -181,8 +199,7 @@ def load_yaml_with_lines(text: str, file: str = "<string>") -> tuple[Any, dict[K
             a key repeated in one mapping.
     """
     try:
-        data = yaml.safe_load(text)
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data, root = _safe_parse(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
