@@ -1,7 +1,8 @@
 """Find scenario files on disk.
 
-Directories are searched recursively for ``*.yaml`` and ``*.yml`` files. A
-``suites/`` folder holds suite lists rather than scenarios and is skipped, as
+Directories are searched recursively for ``*.yaml``, ``*.yml`` and
+OpenSCENARIO ``*.xosc`` files. A ``suites/`` folder holds suite lists (and an
+OpenSCENARIO ``Catalogs/`` folder catalogs) rather than scenarios and is skipped, as
 are hidden folders (``.git``, ``.venv``). The result is sorted so that every
 machine runs a suite in the same order.
 """
@@ -14,9 +15,9 @@ from pathlib import Path
 from gauntlet.scenarios.errors import ScenarioError, ScenarioErrors
 
 #: File name endings of scenario files.
-SCENARIO_SUFFIXES = (".yaml", ".yml")
+SCENARIO_SUFFIXES = (".yaml", ".yml", ".xosc")
 #: Folder names never searched for scenarios.
-SKIPPED_FOLDERS = ("suites",)
+SKIPPED_FOLDERS = ("suites", "Catalogs")
 
 
 def find_scenario_files(paths: Iterable[Path | str]) -> list[Path]:

@@ -226,3 +226,31 @@ def test_shards_merge_to_the_full_run_and_compare_finds_a_regression(repo_root, 
     assert main(["history", "curve_lane_keep", "--db", db]) == 0
     assert "brake" in capsys.readouterr().out
     assert main(["compare", "nope", "brake", "--db", db]) == 2
+
+
+def test_openscenario_files_list_and_run(osc_ncap_dir, tmp_path, capsys):
+    base = osc_ncap_dir / "OpenSCENARIO" / "NCAP" / "CA-FC_2026"
+    variation = base / "Variations" / "StandardRange" / "CCRm.xosc"
+    assert main(["list", str(variation), "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 55 and len({r["id"] for r in rows}) == 55
+    assert rows[0]["id"].startswith("StandardRange/CCRm/") and "Ego_speed_kph=30" in rows[0]["id"]
+    out = tmp_path / "x"
+    # Playback: the file's own storyboard drives everything; the ego has no AEB, so the rear-end happens.
+    assert (
+        main(
+            [
+                "run",
+                str(base / "CCRs.xosc"),
+                "--stack",
+                "scenario",
+                "--out",
+                str(out),
+                "--quiet",
+                "--no-plots",
+            ]
+        )
+        == 1
+    )
+    row = json.loads((out / "results.json").read_text())["scenarios"][0]
+    assert row["status"] == "FAIL" and row["stop_reason"] == "collision"
