@@ -253,4 +253,5 @@ def test_openscenario_files_list_and_run(osc_ncap_dir, tmp_path, capsys):
         == 1
     )
     row = json.loads((out / "results.json").read_text())["scenarios"][0]
-    assert row["status"] == "FAIL" and row["stop_reason"] == "collision"
+    assert row["status"] == "FAIL"
+    assert [c["name"] for c in row["criteria"] if c["status"] == "FAIL"] == ["collision"]
