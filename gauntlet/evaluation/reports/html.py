@@ -42,6 +42,10 @@ SCORE_COLUMNS = MappingProxyType(
 STATUS_ORDER = (Status.PASS, Status.FAIL, Status.ERROR, Status.NOT_EVALUATED)
 
 
+#: Suites up to this size get figures for every scenario; larger ones for FAIL and ERROR only.
+FIGURES_FOR_ALL_UP_TO = 60
+
+
 def write_html_report(suite: SuiteResult, results_dir: Path, path: Path | None = None) -> Path:
     """Write the HTML report of ``suite``.
 
@@ -67,6 +71,8 @@ def render_report(suite: SuiteResult, results_dir: Path) -> str:
     """The report page of ``suite`` as one HTML string (see :func:`write_html_report`)."""
     groups = summarise(suite.results)
     counts = suite.counts()
+    # Figures cost ~0.2 s and ~100 kB a scenario: large suites show them where people look, at failures.
+    show_all = len(suite.results) <= FIGURES_FOR_ALL_UP_TO
     title = (
         f"Gauntlet report: {counts['total']} scenarios, {counts['PASS']} passed, "
         f"{counts['FAIL']} failed, {counts['ERROR']} errors"
@@ -80,7 +86,12 @@ def render_report(suite: SuiteResult, results_dir: Path) -> str:
         '<section id="details"><h2>Scenario details</h2>',
         '<div class="toolbar"><button type="button" id="expand-all">Expand all</button>'
         '<button type="button" id="collapse-all">Collapse all</button></div>',
-        *(sections.scenario_section(r, results_dir, anchor(r.id)) for r in suite.results),
+        *(
+            sections.scenario_section(
+                r, results_dir, anchor(r.id), figures=show_all or r.status is not Status.PASS
+            )
+            for r in suite.results
+        ),
         "</section>",
         f"<footer>Written by Gauntlet {escape(__version__)} on "
         f"{datetime.now(UTC).isoformat(timespec='seconds')}.</footer>",

@@ -171,13 +171,16 @@ def _facts(r: ScenarioResult) -> str:
     )
 
 
-def scenario_section(r: ScenarioResult, results_dir: Path, element_id: str) -> str:
+def scenario_section(
+    r: ScenarioResult, results_dir: Path, element_id: str, figures: bool = True
+) -> str:
     """The collapsible section of one scenario; failed and errored ones start open.
 
     Args:
         r: The scenario's result.
         results_dir: Folder the result's trace and plot paths are relative to.
         element_id: The section's ``id`` (the target of ``#<element_id>`` links).
+        figures: Include the bird's-eye view and the plots over time.
     """
     hint = failed_summary(r)
     search = " ".join([r.id, r.name, r.category, r.status.value, *r.tags, r.stack, hint])
@@ -197,7 +200,13 @@ def scenario_section(r: ScenarioResult, results_dir: Path, element_id: str) -> s
             "<h3>Error</h3>"
             f'<pre class="error-text">{escape(plain_text(r.error or "the scenario could not run"))}</pre>'
         )
-    parts.append(_figures(r, results_dir))
+    if figures:
+        parts.append(_figures(r, results_dir))
+    else:
+        parts.append(
+            '<p class="note">Figures are shown for failed and errored scenarios in a suite this '
+            "large; the trace and bird's-eye view are in the results folder.</p>"
+        )
     if r.criteria or r.status is not Status.ERROR:
         parts += ["<h3>Criteria</h3>", _criteria_table(r.criteria)]
         parts += ["<h3>Events</h3>", _events_table(r.criteria)]
