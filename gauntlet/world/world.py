@@ -29,6 +29,9 @@ VEHICLE_TYPES = frozenset({"car", "truck", "bus", "motorcycle", "bicycle"})
 OBSERVATION_RANGE_M = 150.0
 #: How often behaviour models (traffic drivers, walkers) decide; commands hold in between.
 BEHAVIOUR_INTERVAL_S = 0.1
+#: Gains turning a vehicle onto a walk path's desired velocity (1/s).
+WALK_SPEED_GAIN = 1.5
+WALK_HEADING_GAIN = 2.0
 
 
 @dataclass(frozen=True)
@@ -294,8 +297,34 @@ class World:
                 self.x, self.y, vxy, vvel, on_road
             ).items():
                 g = self.group_of[actor]
-                if g >= 0:
-                    self.groups[g].control[self.row_of[actor]] = (vx, vy)
+                if g < 0:
+                    continue
+                group = self.groups[g]
+                if group.model.CONTROL_FIELDS[0].startswith("vx"):
+                    group.control[self.row_of[actor]] = (vx, vy)
+                else:
+                    group.control[self.row_of[actor]] = self._vehicle_command_towards(
+                        actor, vx, vy, group
+                    )
+
+    def _vehicle_command_towards(
+        self, actor: int, vx: float, vy: float, group: MotionGroup
+    ) -> tuple[float, float]:
+        """Acceleration and steering (or yaw rate) that turn a vehicle onto a desired velocity.
+
+        Used when a vehicle (a cyclist, say) follows walk waypoints: speed by a
+        proportional law, heading by a yaw rate proportional to the heading error.
+        """
+        speed = float(np.hypot(vx, vy))
+        accel = WALK_SPEED_GAIN * (speed - float(self.v[actor]))
+        if speed < 1e-6:
+            return accel, 0.0
+        error = (np.arctan2(vy, vx) - self.h[actor] + np.pi) % (2 * np.pi) - np.pi
+        yaw_rate = WALK_HEADING_GAIN * error
+        if group.steer_is_yaw_rate:
+            return accel, float(yaw_rate)
+        wheelbase = max(float(self.wheelbase[actor]), 0.5)
+        return accel, float(np.arctan(wheelbase * yaw_rate / max(float(self.v[actor]), 0.5)))
 
     def _yaw_rate_for(self, actor: int | np.ndarray, steer: float | np.ndarray) -> np.ndarray:
         """Yaw rate a bicycle of the actor's wheelbase turns at under ``steer``."""

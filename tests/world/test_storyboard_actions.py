@@ -116,3 +116,24 @@ storyboard:
     assert w.x[0] > 20.0 and abs(w.y[0]) < 3.0
     assert w.h[0] == pytest.approx(0.0, abs=0.1)
     assert not w.off_road[0]
+
+
+def test_a_cyclist_rides_a_walk_path():
+    # A bicycle (kinematic bicycle model) given walk waypoints rides them: east 30 m, then north.
+    _, w = world_from_yaml(
+        STRAIGHT
+        + """
+entities:
+  - {name: e, type: car, initial: {position: {lane: {road: "1", lane: -1, s_m: 500}}}, behaviour: idle}
+  - name: rider
+    type: bicycle
+    initial: {position: {world: {x_m: 10, y_m: 4}}}
+    behaviour: {walk: {path: [{world: {x_m: 40, y_m: 4}}, {world: {x_m: 40, y_m: 30}}], speed_mps: 4}}
+ego: {entity: e}
+"""
+    )
+    run(w, 5.0)
+    assert w.x[1] > 20.0 and w.y[1] == pytest.approx(4.0, abs=0.3)
+    assert w.v[1] == pytest.approx(4.0, abs=0.3)
+    run(w, 15.0)
+    assert w.x[1] == pytest.approx(40.0, abs=1.5) and w.y[1] > 20.0
