@@ -67,3 +67,13 @@ def test_stack_latency_without_timed_steps_is_not_evaluated():
         '"tests.evaluation.helpers:Constant"', "scenario"
     )
     assert criterion(run(text)[1], "stack_latency").status is Status.NOT_EVALUATED
+
+
+def test_a_run_shorter_than_the_comfort_window_is_scored():
+    import numpy as np
+
+    from gauntlet.evaluation.criteria.base import windowed_difference
+
+    t = np.array([0.0, 0.05])
+    # Shorter than the 0.5 s window: the first sample stands in for f(t - w).
+    assert windowed_difference(np.array([0.0, 1.0]), t, 0.5).tolist() == [0.0, 2.0]

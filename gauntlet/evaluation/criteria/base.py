@@ -156,7 +156,7 @@ def windowed_difference(values: np.ndarray, t: np.ndarray, window_s: float) -> n
         return np.zeros(len(values))
     dt = float(t[1] - t[0])
     lag = max(1, int(round(window_s / dt)))
-    before = np.concatenate((np.full(lag, values[0]), values[:-lag]))
+    before = values[np.maximum(np.arange(len(values)) - lag, 0)]
     return (values - before) / (lag * dt)
 
 
