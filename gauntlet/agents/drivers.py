@@ -31,6 +31,7 @@ from gauntlet.agents.kernels import (
 )
 from gauntlet.agents.paths import PATH_DS, Chooser, LaneTable, Path, PathBank, build_path
 from gauntlet.agents.profiles import CUBIC, Transitions
+from gauntlet.maps.lanegraph import RoutingError
 
 PATH_HORIZON_M = 1000.0
 PATH_BEHIND_M = 30.0
@@ -336,12 +337,24 @@ class LaneDrivers:
         here = np.array([slot])
         old_x, old_y, _ = self.bank.sample(here, self.s[slot : slot + 1])  # old centre line
         old_lane, old_lateral = int(self.lane[slot]), float(self.lateral[slot])
-        self.route_plan[slot] = []
-        self._rebuild(slot, [target_lane], float(self.lane_s[slot]))
+        lanes = self._replan(target_lane, self.route_plan[slot])
+        self.route_plan[slot] = lanes[1:]
+        self._rebuild(slot, lanes, float(self.lane_s[slot]))
         _, centre_offset, _ = self.bank.project(here, self.s[slot : slot + 1], old_x, old_y)
         self.offset.set(slot, float(centre_offset[0]) + old_lateral, 0.0, t, duration_s, shape)
         self.prev_lane[slot] = old_lane
         self.last_change_t[slot] = t
+
+    def _replan(self, start: int, plan: list[int]) -> list[int]:
+        """Lanes from ``start`` to the end of the current route plan (just ``start`` without one)."""
+        if not plan:
+            return [start]
+        keys = self.table.keys
+        try:
+            route = self.table.network.route(keys[start], keys[plan[-1]])
+        except RoutingError:  # no way from here to the destination: drive on without it
+            return [start]
+        return [self.table.index[k] for k in route if k in self.table.index] or [start]
 
     def set_offset(
         self, slot: int, offset_m: float, t: float, duration_s: float, shape: int

@@ -84,12 +84,14 @@ Chooser = Callable[[int, list[int]], int]
 
 
 def straightest(table: LaneTable) -> Chooser:
-    """A successor chooser that keeps the heading change smallest (deterministic)."""
+    """A successor chooser that keeps the overall heading change smallest (deterministic)."""
 
     def choose(current: int, options: list[int]) -> int:
+        # Compare where each successor *ends* up heading: junction connectors all
+        # start tangent to the approach, so their start headings look alike.
         end_heading = table.lanes[current].centerline.heading[-1]
         turns = [
-            abs(np.angle(np.exp(1j * (table.lanes[o].centerline.heading[0] - end_heading))))
+            abs(np.angle(np.exp(1j * (table.lanes[o].centerline.heading[-1] - end_heading))))
             for o in options
         ]
         return options[int(np.argmin(turns))]
