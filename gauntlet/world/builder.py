@@ -7,6 +7,7 @@ relative positions, signals); a reference that does not resolve is a
 
 from __future__ import annotations
 
+import functools
 import inspect
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -46,6 +47,19 @@ class Placement:
     offset: float = 0.0
 
 
+# Road networks are read-only once built, and suites reuse a handful of maps across
+# hundreds of scenarios: each worker process builds each one once.
+@functools.lru_cache(maxsize=32)
+def _procedural(name: str, params: tuple[tuple[str, object], ...]) -> RoadNetwork:
+    return PROCEDURAL_MAPS[name](**dict(params))
+
+
+@functools.lru_cache(maxsize=32)
+def _opendrive(path: str, mtime_ns: int) -> RoadNetwork:
+    del mtime_ns  # part of the cache key: an edited file is read again
+    return RoadNetwork.from_opendrive(path)
+
+
 def load_network(scenario: sc.Scenario) -> RoadNetwork:
     """The road network of ``scenario`` (an OpenDRIVE file or a procedural map)."""
     src = scenario.source
@@ -62,7 +76,7 @@ def load_network(scenario: sc.Scenario) -> RoadNetwork:
                     src, ("map", "opendrive", "file"), f"OpenDRIVE file not found: {path}"
                 )
             try:
-                return RoadNetwork.from_opendrive(path)
+                return _opendrive(str(path), path.stat().st_mtime_ns)
             except ValueError as exc:
                 raise error_at(src, ("map", "opendrive", "file"), str(exc)) from exc
         case sc.ProceduralMap(generator=name, params=params):
@@ -91,7 +105,7 @@ def load_network(scenario: sc.Scenario) -> RoadNetwork:
                         f"unknown parameter {key!r} of {name}{hint}",
                     )
             try:
-                return fn(**params)
+                return _procedural(name, tuple(sorted(params.items())))
             except (TypeError, ValueError) as exc:
                 raise error_at(src, ("map", "procedural", "params"), f"{name}: {exc}") from exc
     raise TypeError(scenario.map)
