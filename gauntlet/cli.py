@@ -30,7 +30,7 @@ def _load_all(paths: Sequence[str]) -> tuple[list, list[str]]:
     """Load every concrete scenario under ``paths`` (sweeps expanded); return them and the errors."""
     from gauntlet.scenarios.catalog import find_scenario_files
     from gauntlet.scenarios.errors import ScenarioError, ScenarioErrors
-    from gauntlet.scenarios.loader import load_concrete
+    from gauntlet.scenarios.files import load_file
 
     try:
         files = find_scenario_files(Path(p) for p in paths)
@@ -39,7 +39,7 @@ def _load_all(paths: Sequence[str]) -> tuple[list, list[str]]:
     scenarios, errors = [], []
     for f in files:
         try:
-            scenarios.extend(load_concrete(f))
+            scenarios.extend(load_file(f))
         except ScenarioErrors as exc:
             errors.extend(str(e) for e in exc.errors)
         except ScenarioError as exc:
