@@ -17,16 +17,15 @@ from gauntlet.runner.single import RunOptions, scenario_id
 from gauntlet.runner.suite import run_suite
 from gauntlet.scenarios import schema as sc
 from gauntlet.scenarios.catalog import find_scenario_files
-from gauntlet.scenarios.loader import load_scenario
+from gauntlet.scenarios.files import load_file
 
 SLICE = 200
 
 
 def library_slice(size: int) -> tuple[list[sc.Scenario], str]:
     """The first ``size`` library scenarios by id (repeated if the library is smaller)."""
-    scenarios = sorted(
-        (load_scenario(f) for f in find_scenario_files([library_root()])), key=scenario_id
-    )
+    found = [s for f in find_scenario_files([library_root()]) for s in load_file(f)]
+    scenarios = sorted(found, key=scenario_id)
     if len(scenarios) >= size:
         return scenarios[:size], f"library, first {size} of {len(scenarios)} by id"
     out = []
