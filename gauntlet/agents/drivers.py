@@ -144,9 +144,6 @@ class LaneDrivers:
         self.bank.set(slot, path)
         self.s[slot] = min(lane_s, PATH_BEHIND_M)
 
-    def commit(self) -> None:
-        """Kept for callers that batch path changes; the bank is updated per slot."""
-
     def _extend_paths(self) -> None:
         due = (self.bank.length - self.s < EXTEND_WHEN_LEFT_M) & self.extend & ~self.bank.complete
         if not due.any():
@@ -157,7 +154,6 @@ class LaneDrivers:
             if lane in plan:
                 del plan[: plan.index(lane) + 1]
             self._rebuild(int(slot), [lane, *plan], float(self.lane_s[slot]))
-        self.commit()
 
     # ------------------------------------------------------------------ localisation
 

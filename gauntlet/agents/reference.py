@@ -96,12 +96,9 @@ class ReferenceStack:
         assert info is not None
         wheelbase = max(e.wheelbase_m, 0.5)
         if self.lateral == "stanley":
-            fx = e.x_m + 0.5 * wheelbase * np.cos(e.heading_rad)
-            fy = e.y_m + 0.5 * wheelbase * np.sin(e.heading_rad)
             _, _, h_path = self._route_point(obs.route_s + 0.5 * wheelbase)
             heading_error = np.angle(np.exp(1j * (h_path - e.heading_rad)))
             steer = heading_error + np.arctan2(-1.5 * obs.route_lateral_m, max(e.speed_mps, 1.0))
-            del fx, fy
         else:
             lookahead = min(max(4.0 + 0.6 * e.speed_mps, 5.0), 35.0)
             tx, ty, _ = self._route_point(obs.route_s + lookahead)

@@ -499,6 +499,5 @@ def _route_action(resolver: _Resolver):  # noqa: ANN202
         )
         lanes = _route_lanes(resolver, actor, start, waypoints, ())
         world.drivers.set_route(slot, lanes, start.lane_s)
-        world.drivers.commit()
 
     return route_to

@@ -265,7 +265,6 @@ def _lane_change(world: World, actor: int, lanes: int, duration: float, shape: i
         target = nxt
     if target != int(d.lane[slot]):
         d.change_lane(slot, target, world.time_s, duration, shape)
-        d.commit()
 
 
 def _lane_offset(world: World, actor: int, offset: float, duration: float, shape: int) -> None:

@@ -215,7 +215,6 @@ class World:
         if found is None or found.key not in self.lanes.index:
             return
         self.drivers.set_route(slot, [self.lanes.index[found.key]], float(found.s))
-        self.drivers.commit()
 
     # ------------------------------------------------------------------ stepping
 

@@ -3,13 +3,7 @@
 import numpy as np
 import pytest
 
-from tests.world.helpers import run, world_from_yaml
-
-STRAIGHT = """
-gauntlet: 1
-name: t
-map: {procedural: {generator: straight, params: {length_m: 5000, lanes_right: 2, lanes_left: 0, speed_limit_mps: 30}}}
-"""
+from tests.world.helpers import STRAIGHT, run, world_from_yaml
 
 
 def test_idm_follower_settles_at_equilibrium_gap():
