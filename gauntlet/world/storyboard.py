@@ -15,7 +15,7 @@ import numpy as np
 
 from gauntlet.agents.profiles import shape_code
 from gauntlet.scenarios import schema as sc
-from gauntlet.world.collision import box_corners, box_gap
+from gauntlet.world.collision import min_gap
 from gauntlet.world.world import ScriptedMotion, World
 
 Predicate = Callable[[World], bool]
@@ -33,11 +33,12 @@ def pair_gap(world: World, a: int, b: int, freespace: bool = True) -> float:
     """Distance between two actors' boxes (freespace) or centres."""
     if not freespace:
         return float(np.hypot(world.x[a] - world.x[b], world.y[a] - world.y[b]))
-    idx = np.array([a, b])
-    c = box_corners(
-        world.x[idx], world.y[idx], world.h[idx], 0.5 * world.length[idx], 0.5 * world.width[idx]
-    )
-    return float(box_gap(c[:1], c[1:])[0])
+    return min_box_gap(world, a, np.array([b]))
+
+
+def min_box_gap(world: World, a: int, others: np.ndarray) -> float:
+    """Smallest free-space distance from actor ``a``'s box to the boxes of ``others``."""
+    return float(min_gap(world.x, world.y, world.h, world.half_length, world.half_width, a, others))
 
 
 def longitudinal_gap(world: World, a: int, b: int) -> tuple[float, float]:

@@ -129,6 +129,8 @@ class World:
         self.length = np.array([a.length_m for a in self.actors])
         self.width = np.array([a.width_m for a in self.actors])
         self.radius = 0.5 * np.hypot(self.length, self.width)
+        self.half_length = 0.5 * self.length
+        self.half_width = 0.5 * self.width
         self.wheelbase = np.array([a.wheelbase_m for a in self.actors])
         self.x, self.y, self.h, self.v = (np.zeros(n) for _ in range(4))
         self.z, self.pitch, self.roll = np.zeros(n), np.zeros(n), np.zeros(n)
@@ -379,7 +381,7 @@ class World:
 
     def _detect_collisions(self) -> None:
         pairs = overlapping_pairs(
-            self.x, self.y, self.h, 0.5 * self.length, 0.5 * self.width, self.radius
+            self.x, self.y, self.h, self.half_length, self.half_width, self.radius
         )
         contacts = {(int(a), int(b)) for a, b in pairs}
         for a, b in sorted(contacts - self._contacts):

@@ -1,7 +1,13 @@
 import numpy as np
 import pytest
 
-from gauntlet.world.collision import box_corners, box_gap, boxes_overlap, overlapping_pairs
+from gauntlet.world.collision import (
+    box_corners,
+    box_gap,
+    boxes_overlap,
+    min_gap,
+    overlapping_pairs,
+)
 
 
 def boxes(xs, ys, hs, hl=2.0, hw=1.0):
@@ -49,3 +55,20 @@ def test_overlapping_pairs_agrees_with_corner_sat():
     }
     assert pairs == expected
     assert 20 < len(pairs) < 600  # both outcomes are exercised
+
+
+def test_min_gap_matches_corner_gap_and_takes_the_nearest_box():
+    rng = np.random.default_rng(7)
+    n = 300
+    x, y = rng.uniform(-8, 8, n), rng.uniform(-8, 8, n)
+    h = rng.uniform(-np.pi, np.pi, n)
+    hl, hw = rng.uniform(0.3, 3.0, n), rng.uniform(0.3, 1.5, n)
+    c = box_corners(x, y, h, hl, hw)
+    for b in range(1, n):
+        expected = box_gap(c[:1], c[b : b + 1])[0]
+        assert min_gap(x, y, h, hl, hw, 0, np.array([b])) == pytest.approx(expected, abs=1e-12)
+    # By hand: the 90-degree box 5 m away is 2 m off, the one 10 m away 7 m off.
+    x, y, h = np.array([0.0, 5.0, 10.0]), np.zeros(3), np.array([0.0, np.pi / 2, np.pi / 2])
+    hl, hw = np.full(3, 2.0), np.full(3, 1.0)
+    assert min_gap(x, y, h, hl, hw, 0, np.array([2, 1])) == pytest.approx(2.0)
+    assert min_gap(x, y, h, hl, hw, 0, np.array([], dtype=np.int64)) == np.inf

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from gauntlet.evaluation.criteria import comfort, progress, rules, safety
 from gauntlet.evaluation.criteria.base import (
     Criterion,
@@ -26,7 +28,7 @@ from gauntlet.evaluation.criteria.track import RouteTrack
 from gauntlet.evaluation.result import CriterionResult
 from gauntlet.scenarios import schema as sc
 from gauntlet.world.observation import EgoRoute, route_horizon
-from gauntlet.world.storyboard import pair_gap
+from gauntlet.world.storyboard import min_box_gap
 
 Builder = Callable[[Any, "Builds"], Criterion]
 #: Criterion builders by spec class; filled by :func:`builds` at import.
@@ -194,10 +196,13 @@ def _min_ttc(spec: sc.MinTimeToCollisionCriterion, b: Builds) -> Criterion:
 def _min_distance(spec: sc.MinDistanceCriterion, b: Builds) -> Criterion:
     w = b.world
     a = w.actor_id(spec.entity)
-    others = [w.actor_id(spec.other)] if spec.other else [k for k in range(len(w.actors)) if k != a]
+    others = np.array(
+        [w.actor_id(spec.other)] if spec.other else [k for k in range(len(w.actors)) if k != a],
+        dtype=np.int64,
+    )
 
     def gap(world: Any) -> float:
-        return min((pair_gap(world, a, o) for o in others), default=float("inf"))
+        return min_box_gap(world, a, others)
 
     return Extreme("min_distance", "m", gap, spec.threshold_m, keep_min=True)
 

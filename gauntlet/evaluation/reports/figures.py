@@ -28,6 +28,9 @@ COLLISION_COLOUR = "#000000"
 THRESHOLD_COLOUR = "#6e7781"
 #: TTC above this is not drawn; the interesting part is the last few seconds.
 TTC_SHOWN_UP_TO_S = 10.0
+#: Figure height taken by one legend row and by the title (fractions of 6.4 in).
+LEGEND_ROW_FRACTION = 0.04
+TITLE_FRACTION = 0.035
 
 
 def criterion_colours(criteria: Sequence[CriterionResult]) -> dict[str, str]:
@@ -120,7 +123,8 @@ def timeseries_png(
     for a failed criterion, dotted otherwise); thresholds of ``max_speed``,
     ``min_ttc`` and ``max_decel`` criteria are dashed horizontal lines.
     """
-    fig = Figure(figsize=(8.4, 6.4), dpi=dpi, layout="constrained")
+    # Fixed margins: a layout engine would cost more than drawing the figure.
+    fig = Figure(figsize=(8.4, 6.4), dpi=dpi)
     ax_v, ax_ttc, ax_a = fig.subplots(3, 1, sharex=True)
     t = series.time_s
 
@@ -175,7 +179,13 @@ def timeseries_png(
         # A small margin on the right keeps an event at the last step visible.
         span = max(float(t[-1] - t[0]), 1.0)
         ax_a.set_xlim(float(t[0]), float(t[0]) + 1.01 * span)
-    fig.legend(handles=handles, loc="outside upper center", ncol=min(len(handles), 4), fontsize=9.5)
+    ncol = min(len(handles), 4)
+    rows = math.ceil(len(handles) / ncol)
+    fig.legend(
+        handles=handles, loc="upper center", bbox_to_anchor=(0.5, 1.0), ncol=ncol, fontsize=9.5
+    )
+    top = 0.985 - LEGEND_ROW_FRACTION * rows - (TITLE_FRACTION if title else 0.0)
+    fig.subplots_adjust(left=0.085, right=0.905, bottom=0.075, top=top, hspace=0.12)
     if title:
         ax_v.set_title(title, loc="left", fontsize=10)
     buf = io.BytesIO()

@@ -73,6 +73,9 @@ def render_report(suite: SuiteResult, results_dir: Path) -> str:
     counts = suite.counts()
     # Figures cost ~0.2 s and ~100 kB a scenario: large suites show them where people look, at failures.
     show_all = len(suite.results) <= FIGURES_FOR_ALL_UP_TO
+    drawn = sections.figures_html(
+        [r for r in suite.results if show_all or r.status is not Status.PASS], results_dir
+    )
     title = (
         f"Gauntlet report: {counts['total']} scenarios, {counts['PASS']} passed, "
         f"{counts['FAIL']} failed, {counts['ERROR']} errors"
@@ -87,9 +90,7 @@ def render_report(suite: SuiteResult, results_dir: Path) -> str:
         '<div class="toolbar"><button type="button" id="expand-all">Expand all</button>'
         '<button type="button" id="collapse-all">Collapse all</button></div>',
         *(
-            sections.scenario_section(
-                r, results_dir, anchor(r.id), figures=show_all or r.status is not Status.PASS
-            )
+            sections.scenario_section(r, results_dir, anchor(r.id), figures=drawn.get(r.id, False))
             for r in suite.results
         ),
         "</section>",
