@@ -425,16 +425,25 @@ class World:
 
     def objects_near(self, actor: int, range_m: float = OBSERVATION_RANGE_M) -> ObjectList:
         """Ground-truth object list of every other actor within ``range_m``."""
-        d2 = (self.x - self.x[actor]) ** 2 + (self.y - self.y[actor]) ** 2
-        sel = np.flatnonzero(d2 < range_m * range_m)
-        sel = sel[sel != actor]
+        dx = self.x - self.x[actor]
+        dy = self.y - self.y[actor]
+        near = dx * dx + dy * dy < range_m * range_m
+        near[actor] = False
+        sel = np.flatnonzero(near)
         h, v = self.h[sel], self.v[sel]
+        xy = np.empty((len(sel), 2))
+        xy[:, 0] = self.x[sel]
+        xy[:, 1] = self.y[sel]
+        velocity = np.empty((len(sel), 2))
+        np.multiply(v, np.cos(h), out=velocity[:, 0])
+        np.multiply(v, np.sin(h), out=velocity[:, 1])
+        types = self.types
         return ObjectList(
             ids=sel,
-            types=tuple(self.types[k] for k in sel),
-            xy=np.stack((self.x[sel], self.y[sel]), axis=1),
+            types=tuple([types[k] for k in sel.tolist()]),
+            xy=xy,
             heading=h,
-            velocity=np.stack((v * np.cos(h), v * np.sin(h)), axis=1),
+            velocity=velocity,
             length=self.length[sel],
             width=self.width[sel],
         )
