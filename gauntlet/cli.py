@@ -10,6 +10,7 @@ import argparse
 import dataclasses
 import json
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -135,7 +136,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not scenarios:
         raise UsageError(f"no scenarios selected from {' '.join(args.paths) or 'the library'}")
     ids = [scenario_id(s) for s in scenarios]
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    dupes = sorted(i for i, n in Counter(ids).items() if n > 1)
     if dupes:
         raise UsageError(f"scenario ids must be unique; repeated: {', '.join(dupes)}")
     if args.shard:

@@ -14,6 +14,7 @@ import json
 import math
 import re
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -212,7 +213,7 @@ class ResultsDB:
         """
         run_id = run_id_for(suite)
         ids = [r.id for r in suite.results]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        dupes = sorted(i for i, n in Counter(ids).items() if n > 1)
         if dupes:
             raise ResultsDBError(f"run lists scenario ids more than once: {', '.join(dupes)}")
         run = suite.to_dict()  # fills in this machine and Gauntlet version
@@ -233,17 +234,18 @@ class ResultsDB:
             if con.execute("SELECT 1 FROM runs WHERE run_id = ?", (run_id,)).fetchone():
                 return run_id
             con.execute(_insert(con, "runs"), run)
+            insert = _insert(con, "scenario_results")
             for position, r in enumerate(suite.results):
-                self._insert_scenario(con, run_id, position, r)
+                self._insert_scenario(con, insert, run_id, position, r)
         return run_id
 
     @staticmethod
     def _insert_scenario(
-        con: sqlite3.Connection, run_id: str, position: int, r: ScenarioResult
+        con: sqlite3.Connection, insert: str, run_id: str, position: int, r: ScenarioResult
     ) -> None:
         row = r.to_dict()
         row.update(run_id=run_id, scenario_id=r.id, position=position, tags=json.dumps(row["tags"]))
-        con.execute(_insert(con, "scenario_results"), row)
+        con.execute(insert, row)
         con.executemany(
             "INSERT INTO criteria VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
