@@ -8,6 +8,8 @@ from typing import Any
 BENCHMARKS: dict[str, str] = {
     "step": "gauntlet.bench.step:bench_step",
     "suite": "gauntlet.bench.suite:bench_suite",
+    "lidar": "gauntlet.bench.lidar:bench_lidar",
+    "quadrotor": "gauntlet.bench.quadrotor:bench_quadrotor",
 }
 
 

@@ -1,4 +1,9 @@
-"""Motion models: kinematic and dynamic bicycle, point mass, pedestrian.
+"""Motion models: kinematic and dynamic bicycle, point mass, pedestrian; quadrotors.
+
+Drones: the quadrotor rigid body, its cascaded flight controller, wind,
+battery and no-fly zones, stepped together by :class:`QuadrotorFleet`
+(see docs/drones.md). The quadrotor is not in the motion-model registry: it
+takes four motor commands, not the road models' two.
 
 Importing this package registers every model; look one up by name with
 :func:`motion_model` (``motion_model("kinematic_bicycle")``). Each model steps a
@@ -7,6 +12,7 @@ the state and control convention.
 """
 
 from gauntlet.dynamics.actuators import ActuatorBank, lag_fractions, vehicle_actuators
+from gauntlet.dynamics.airspace import Airspace, CylinderZone, PrismZone, zones_from_geojson
 from gauntlet.dynamics.base import (
     HEADING,
     MOTION_MODELS,
@@ -17,6 +23,10 @@ from gauntlet.dynamics.base import (
     motion_model,
     register_motion_model,
 )
+from gauntlet.dynamics.battery import Battery, BatteryParams
+from gauntlet.dynamics.drone_presets import DRONE_PRESETS, DronePreset, drone_preset
+from gauntlet.dynamics.fleet import QuadrotorFleet
+from gauntlet.dynamics.flight_control import FlightController, FlightControlParams
 from gauntlet.dynamics.kinematic_bicycle import (
     KinematicBicycle,
     KinematicBicycleParams,
@@ -25,6 +35,7 @@ from gauntlet.dynamics.kinematic_bicycle import (
 from gauntlet.dynamics.pedestrian import Pedestrian, PedestrianParams, PedestrianState
 from gauntlet.dynamics.point_mass import PointMass, PointMassParams, PointMassState
 from gauntlet.dynamics.presets import PRESETS, VehicleParams, preset
+from gauntlet.dynamics.quadrotor import Quadrotor, QuadrotorParams, QuadrotorState
 from gauntlet.dynamics.single_track import DynamicSingleTrack, SingleTrackState
 from gauntlet.dynamics.single_track_params import SingleTrackParams
 from gauntlet.dynamics.tyres import (
@@ -34,8 +45,10 @@ from gauntlet.dynamics.tyres import (
     linear_lateral_force,
     pacejka_lateral_force,
 )
+from gauntlet.dynamics.wind import Gust, MeanWind, WindField
 
 __all__ = [
+    "DRONE_PRESETS",
     "GRAVITY_MPS2",
     "HEADING",
     "MOTION_MODELS",
@@ -44,6 +57,23 @@ __all__ = [
     "X",
     "Y",
     "ActuatorBank",
+    "Airspace",
+    "Battery",
+    "BatteryParams",
+    "CylinderZone",
+    "DronePreset",
+    "FlightControlParams",
+    "FlightController",
+    "Gust",
+    "MeanWind",
+    "PrismZone",
+    "Quadrotor",
+    "QuadrotorFleet",
+    "QuadrotorParams",
+    "QuadrotorState",
+    "WindField",
+    "drone_preset",
+    "zones_from_geojson",
     "DynamicSingleTrack",
     "KinematicBicycle",
     "KinematicBicycleParams",
