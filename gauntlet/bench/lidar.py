@@ -1,0 +1,146 @@
+"""``gauntlet bench lidar``: one 64 x 2048 lidar sweep in a 50-actor scene, end to end.
+
+The scene is the ``bench step`` motorway (4 lanes, 49 IDM vehicles and the
+ego, all moving) after 2 s of simulation; the road surface with its lane
+markings is the static geometry. A 64-channel lidar (HDL-64E elevations,
+2048 columns, 10 Hz, 120 m, range noise) sits 1.9 m above the ego and fires
+full sweeps with motion distortion: sensor and actors move during the sweep.
+
+A frame is what a world would do per sweep: update the actors' boxes, fire the
+sweep (static cast, culled actor cast, intensity, drop-off and noise) and get
+the structured point array. In the same run, alternating with the frames, the
+same rays are cast once with open3d's ``cast_rays`` against one scene that
+holds the road and every actor (the *raw* cast: no motion, no look-ups, no
+point output); ``fraction_of_raw_rate`` is the raw cast time over the frame time.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+
+from gauntlet.bench.step import highway_scene
+from gauntlet.maps.surface import RoadSurface, road_surface
+from gauntlet.sensors import _fan_kernels as kernels
+from gauntlet.sensors.base import Mount
+from gauntlet.sensors.lidar import Lidar, LidarConfig
+from gauntlet.sensors.lidar_presets import HDL_64E
+from gauntlet.sensors.scene import Boxes, RaycastScene, boxes_mesh
+from gauntlet.sensors.semantic import ACTOR_SEMANTIC
+from gauntlet.world.builder import build_world
+from gauntlet.world.world import World
+
+CHANNELS, COLUMNS, ROTATION_HZ = 64, 2048, 10.0
+TARGET_POINTS_PER_S = 10_000_000
+TARGET_FRACTION_OF_RAW = 0.5
+
+
+def actor_boxes(world: World) -> Boxes:
+    """The world's actors as boxes, with their velocities."""
+    h = world.h
+    return Boxes(
+        ids=np.arange(len(world.actors)),
+        semantic=np.array([ACTOR_SEMANTIC[t] for t in world.types], dtype=np.uint8),
+        x=world.x.copy(),
+        y=world.y.copy(),
+        z=world.z.copy(),
+        heading=h.copy(),
+        length=world.length.copy(),
+        width=world.width.copy(),
+        height=np.array([a.height_m for a in world.actors]),
+        vx=world.v * np.cos(h),
+        vy=world.v * np.sin(h),
+        yaw_rate=world.yaw_rate.copy(),
+    )
+
+
+def _raw_scene(scene: RaycastScene, surface: RoadSurface, boxes: Boxes, ego: int):  # noqa: ANN202
+    """One open3d scene with the road and every actor but the ego, in the scene's frame."""
+    keep = boxes.ids != ego
+    v, t = boxes_mesh(Boxes(*(getattr(boxes, f)[keep] for f in Boxes.__dataclass_fields__)))
+    verts = np.concatenate((surface.vertices, v)) - scene.origin
+    return scene.open3d_scene(verts, np.concatenate((surface.triangles, t + len(surface.vertices))))
+
+
+def bench_lidar(quick: bool = False) -> dict[str, Any]:
+    """Frame time and points per second of a 64 x 2048 sweep, and the raw open3d cast rate."""
+    scenario = highway_scene()
+    world = build_world(scenario, external={"ego"})
+    for _ in range(40):
+        world.step()
+    ego = world.actor_id("ego")
+    scene = RaycastScene(world.network)
+    config = LidarConfig(
+        channels=CHANNELS,
+        range=HDL_64E.range,
+        points_per_second=CHANNELS * COLUMNS * int(ROTATION_HZ),
+        rotation_frequency=ROTATION_HZ,
+        upper_fov=HDL_64E.upper_fov,
+        lower_fov=HDL_64E.lower_fov,
+        elevations_deg=HDL_64E.elevations_deg,
+        noise_stddev=HDL_64E.noise_stddev,
+        dropoff_general_rate=0.0,
+        dropoff_intensity_limit=0.0,
+        dropoff_zero_intensity=0.0,
+    )
+    lidar = Lidar(config)
+    mount = Mount(z=1.9)
+    pose = mount.sensor_pose(
+        float(world.x[ego]), float(world.y[ego]), float(world.h[ego]),
+        float(world.v[ego]), float(world.yaw_rate[ego]),
+    )  # fmt: skip
+    boxes = actor_boxes(world)
+    rng = np.random.default_rng(scenario.seed)
+
+    def frame() -> int:
+        scene.update_actors(boxes, world.time_s)
+        scan = lidar.measure(scene, pose, world.time_s, rng, exclude_id=ego)
+        return len(scan.points)
+
+    raw = _raw_scene(scene, road_surface(world.network), boxes, ego)
+    origin, rot, _ = lidar.fans(pose)
+    rays = np.empty((lidar.rays_per_sweep, 6), dtype=np.float32)
+    kernels.fan_rays(origin - scene.origin, rot, lidar.elevations, rays)
+    rays_tensor = scene._o3d.core.Tensor.from_numpy(rays)
+
+    def raw_cast() -> None:
+        raw.cast_rays(rays_tensor)
+
+    warmup, frames, repeats = (2, 3, 2) if quick else (5, 10, 7)
+    for _ in range(warmup):
+        frame()
+        raw_cast()
+    frame_s, raw_s, points = [], [], []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        for _ in range(frames):
+            points.append(frame())
+        frame_s.append((time.perf_counter() - t0) / frames)
+        t0 = time.perf_counter()
+        for _ in range(frames):
+            raw_cast()
+        raw_s.append((time.perf_counter() - t0) / frames)
+    n_rays = lidar.rays_per_sweep
+    f, r = float(np.median(frame_s)), float(np.median(raw_s))
+    return {
+        "channels": CHANNELS,
+        "columns": config.columns,
+        "rays_per_frame": n_rays,
+        "actors": len(world.actors),
+        "static_triangles": scene.static_triangles,
+        "returns_per_frame": int(np.median(points)),
+        "frames_per_repeat": frames,
+        "repeats": repeats,
+        "frame_ms": round(1e3 * f, 2),
+        "frame_ms_best": round(1e3 * min(frame_s), 2),
+        "points_per_s": round(n_rays / f),
+        "points_per_s_best": round(n_rays / min(frame_s)),
+        "returns_per_s": round(float(np.median(points)) / f),
+        "raw_cast_ms": round(1e3 * r, 2),
+        "raw_cast_rays_per_s": round(n_rays / r),
+        "fraction_of_raw_rate": round(r / f, 3),
+        "target_points_per_s": TARGET_POINTS_PER_S,
+        "target_fraction_of_raw_rate": TARGET_FRACTION_OF_RAW,
+    }
