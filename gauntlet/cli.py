@@ -424,13 +424,25 @@ def cmd_bench(args: argparse.Namespace) -> int:
         raise UsageError(
             f"unknown benchmark {args.name!r}; available: {', '.join(sorted(BENCHMARKS))}"
         )
-    result = run_benchmark(args.name, quick=args.quick)
+    try:
+        result = run_benchmark(args.name, quick=args.quick)
+    except ImportError as exc:
+        raise UsageError(f"benchmark {args.name!r} needs a package that is missing: {exc}") from None
     if args.json:
         print(json.dumps(result))
     else:
         for k, v in result.items():
             print(f"{k:>28}: {v}")
     return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from gauntlet.bridges.carla.serve import serve
+
+    try:
+        return serve(args)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 # --------------------------------------------------------------------------- parser
@@ -572,6 +584,14 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--json", action="store_true", help="one JSON object on standard output")
     b.add_argument("--quick", action="store_true", help="a short run (for tests)")
     b.set_defaults(func=cmd_bench)
+
+    from gauntlet.bridges.carla.serve import add_arguments as add_carla_arguments
+
+    sv = sub.add_parser("serve", help="serve a simulation to external clients")
+    servers = sv.add_subparsers(dest="protocol", required=True, metavar="PROTOCOL")
+    carla = servers.add_parser("carla", help="a server CARLA's Python client (0.9.16) connects to")
+    add_carla_arguments(carla)
+    carla.set_defaults(func=cmd_serve)
     return p
 
 
