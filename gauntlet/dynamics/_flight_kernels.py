@@ -17,12 +17,13 @@ from numba import njit
 from gauntlet.dynamics import _quadrotor_kernels as qk
 from gauntlet.dynamics.tyres import GRAVITY_MPS2
 
-# Gain-table columns.
+# Gain-table columns; the last is derived (tan of the tilt limit).
 K_POS, K_VEL, KI_VEL, I_VEL_MAX = 0, 1, 2, 3
 K_ATT, K_YAW, K_RATE, K_YAW_RATE, KI_RATE, I_RATE_MAX = 4, 5, 6, 7, 8, 9
 MAX_TILT, MAX_RATE, MAX_YAW_RATE = 10, 11, 12
 MAX_SPEED_XY, MAX_CLIMB, MAX_DESCENT, THRUST_SHARE = 13, 14, 15, 16
-GAIN_SIZE = 17
+TAN_MAX_TILT = 17
+GAIN_SIZE = 18
 
 # Setpoint-table columns.
 SP_X, SP_Y, SP_Z, SP_VX, SP_VY, SP_VZ, SP_YAW, SP_MODE = 0, 1, 2, 3, 4, 5, 6, 7
@@ -31,27 +32,30 @@ MODE_VELOCITY, MODE_POSITION = 0.0, 1.0
 
 # Integrator columns: velocity loop (m/s^2), then rate loop (rad/s^2).
 INTEGRATOR_SIZE = 6
-# Attitude setpoint columns: desired quaternion (w, x, y, z), thrust vector (N, world).
-ATTITUDE_SIZE = 7
+# Attitude setpoint columns: desired quaternion (w, x, y, z), thrust vector (N,
+# world); then the heading whose cosine and sine follow (a cache: the heading
+# setpoint rarely changes, NaN until the first update).
+ATT_YAW, ATT_COS_YAW, ATT_SIN_YAW = 7, 8, 9
+ATTITUDE_SIZE = 10
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def _clamp(value: float, low: float, high: float) -> float:
     return min(max(value, low), high)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def desired_quaternion(
-    fx: float, fy: float, fz: float, yaw: float
+    fx: float, fy: float, fz: float, cos_yaw: float, sin_yaw: float
 ) -> tuple[float, float, float, float]:
-    """Attitude whose body z points along ``f`` and whose heading is ``yaw``."""
-    norm = math.sqrt(fx * fx + fy * fy + fz * fz)
-    b3x, b3y, b3z = fx / norm, fy / norm, fz / norm
-    cx, cy = math.cos(yaw), math.sin(yaw)
+    """Attitude whose body z points along ``f`` and whose heading has this cosine and sine."""
+    inv = 1.0 / math.sqrt(fx * fx + fy * fy + fz * fz)
+    b3x, b3y, b3z = fx * inv, fy * inv, fz * inv
+    cx, cy = cos_yaw, sin_yaw
     # b2 = b3 x (cos yaw, sin yaw, 0), normalised; b1 = b2 x b3.
     b2x, b2y, b2z = -b3z * cy, b3z * cx, b3x * cy - b3y * cx
-    n2 = math.sqrt(b2x * b2x + b2y * b2y + b2z * b2z)
-    b2x, b2y, b2z = b2x / n2, b2y / n2, b2z / n2
+    inv = 1.0 / math.sqrt(b2x * b2x + b2y * b2y + b2z * b2z)
+    b2x, b2y, b2z = b2x * inv, b2y * inv, b2z * inv
     b1x = b2y * b3z - b2z * b3y
     b1y = b2z * b3x - b2x * b3z
     b1z = b2x * b3y - b2y * b3x
@@ -59,18 +63,22 @@ def desired_quaternion(
     trace = b1x + b2y + b3z
     if trace > 0.0:
         s = 2.0 * math.sqrt(trace + 1.0)
-        return 0.25 * s, (b2z - b3y) / s, (b3x - b1z) / s, (b1y - b2x) / s
+        r = 1.0 / s
+        return 0.25 * s, (b2z - b3y) * r, (b3x - b1z) * r, (b1y - b2x) * r
     if b1x > b2y and b1x > b3z:
         s = 2.0 * math.sqrt(1.0 + b1x - b2y - b3z)
-        return (b2z - b3y) / s, 0.25 * s, (b2x + b1y) / s, (b3x + b1z) / s
+        r = 1.0 / s
+        return (b2z - b3y) * r, 0.25 * s, (b2x + b1y) * r, (b3x + b1z) * r
     if b2y > b3z:
         s = 2.0 * math.sqrt(1.0 + b2y - b1x - b3z)
-        return (b3x - b1z) / s, (b2x + b1y) / s, 0.25 * s, (b3y + b2z) / s
+        r = 1.0 / s
+        return (b3x - b1z) * r, (b2x + b1y) * r, 0.25 * s, (b3y + b2z) * r
     s = 2.0 * math.sqrt(1.0 + b3z - b1x - b2y)
-    return (b1y - b2x) / s, (b3x + b1z) / s, (b3y + b2z) / s, 0.25 * s
+    r = 1.0 / s
+    return (b1y - b2x) * r, (b3x + b1z) * r, (b3y + b2z) * r, 0.25 * s
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def mix(p: np.ndarray, thrust: float, tx: float, ty: float, tz: float, out: np.ndarray) -> None:
     """Motor-speed commands for a collective thrust and body torques, with priorities.
 
@@ -78,36 +86,119 @@ def mix(p: np.ndarray, thrust: float, tx: float, ty: float, tz: float, out: np.n
     the rotor range), then the collective is shifted into range, then as much
     yaw as still fits; each rotor thrust is finally clipped to its range.
     """
-    kf = p[qk.KF]
-    fmin = kf * p[qk.MOTOR_MIN] * p[qk.MOTOR_MIN]
-    fmax = kf * p[qk.MOTOR_MAX] * p[qk.MOTOR_MAX]
-    d4 = 4.0 * p[qk.ARM_XY]
-    c4 = 4.0 * p[qk.KM] / kf
-    # Roll and pitch share of each rotor: (y tau_x - x tau_y) / (4 d), times rp_scale.
-    lo, hi = np.inf, -np.inf
-    for m in range(4):
-        rp = (qk.MOTOR_Y[m] * tx - qk.MOTOR_X[m] * ty) / d4
-        lo = min(lo, rp)
-        hi = max(hi, rp)
-    rp_scale = 1.0
+    fmin = p[qk.ROTOR_THRUST_MIN]
+    fmax = p[qk.ROTOR_THRUST_MAX]
+    # Roll and pitch share of each rotor, (y tau_x - x tau_y) / (4 d): with the
+    # rotors at (+-d, +-d) it is (+-tau_x +- tau_y) / (4 d).
+    a = tx * p[qk.INV_ARM4]
+    b = ty * p[qk.INV_ARM4]
+    rp0, rp1, rp2, rp3 = a - b, a + b, b - a, -a - b
+    lo = min(min(rp0, rp1), min(rp2, rp3))
+    hi = max(max(rp0, rp1), max(rp2, rp3))
     if hi - lo > fmax - fmin:
         rp_scale = (fmax - fmin) / (hi - lo)
+        rp0 *= rp_scale
+        rp1 *= rp_scale
+        rp2 *= rp_scale
+        rp3 *= rp_scale
         lo *= rp_scale
         hi *= rp_scale
     base = _clamp(0.25 * thrust, fmin - lo, fmax - hi)
+    # Yaw share of each rotor, -spin tau_z kf / (4 km): + on the clockwise rotors 0 and 2.
+    yaw = tz * p[qk.YAW_SHARE]
+    f0, f1, f2, f3 = base + rp0, base + rp1, base + rp2, base + rp3
     share = 1.0
-    for m in range(4):
-        yaw = -qk.MOTOR_SPIN[m] * tz / c4
-        f = base + rp_scale * (qk.MOTOR_Y[m] * tx - qk.MOTOR_X[m] * ty) / d4
-        if yaw > 0.0 and f + yaw > fmax:
-            share = min(share, max(fmax - f, 0.0) / yaw)
-        elif yaw < 0.0 and f + yaw < fmin:
-            share = min(share, max(f - fmin, 0.0) / -yaw)
-    for m in range(4):
-        f = base + rp_scale * (qk.MOTOR_Y[m] * tx - qk.MOTOR_X[m] * ty) / d4
-        f -= share * qk.MOTOR_SPIN[m] * tz / c4
-        f = _clamp(f, fmin, fmax)
-        out[m] = math.sqrt(f / kf)
+    if yaw > 0.0:
+        # Rotors 0 and 2 rise towards fmax, rotors 1 and 3 fall towards fmin.
+        room = min(min(fmax - f0, fmax - f2), min(f1 - fmin, f3 - fmin))
+        if room < yaw:
+            share = max(room, 0.0) / yaw
+    elif yaw < 0.0:
+        room = min(min(f0 - fmin, f2 - fmin), min(fmax - f1, fmax - f3))
+        if room < -yaw:
+            share = max(room, 0.0) / -yaw
+    yaw *= share
+    inv_kf = p[qk.INV_KF]
+    out[0] = math.sqrt(_clamp(f0 + yaw, fmin, fmax) * inv_kf)
+    out[1] = math.sqrt(_clamp(f1 - yaw, fmin, fmax) * inv_kf)
+    out[2] = math.sqrt(_clamp(f2 + yaw, fmin, fmax) * inv_kf)
+    out[3] = math.sqrt(_clamp(f3 - yaw, fmin, fmax) * inv_kf)
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def limit_velocity(g: np.ndarray, vcx: float, vcy: float, vcz: float) -> tuple[float, float, float]:
+    """A velocity command within the horizontal speed and climb/descent limits."""
+    horizontal2 = vcx * vcx + vcy * vcy
+    if horizontal2 > g[MAX_SPEED_XY] * g[MAX_SPEED_XY]:
+        shrink = g[MAX_SPEED_XY] / math.sqrt(horizontal2)
+        vcx *= shrink
+        vcy *= shrink
+    return vcx, vcy, _clamp(vcz, -g[MAX_DESCENT], g[MAX_CLIMB])
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def velocity_command(s: np.ndarray, g: np.ndarray, sp: np.ndarray) -> tuple[float, float, float]:
+    """The position loop: the (limited) velocity command of one drone, m/s."""
+    if sp[SP_MODE] == MODE_POSITION:
+        return limit_velocity(
+            g,
+            g[K_POS] * (sp[SP_X] - s[qk.X]) + sp[SP_VX],
+            g[K_POS] * (sp[SP_Y] - s[qk.Y]) + sp[SP_VY],
+            g[K_POS] * (sp[SP_Z] - s[qk.Z]) + sp[SP_VZ],
+        )
+    return limit_velocity(g, sp[SP_VX], sp[SP_VY], sp[SP_VZ])
+
+
+@njit(cache=True, error_model="numpy")
+def velocity_commands(
+    state: np.ndarray, gains: np.ndarray, setpoints: np.ndarray, out: np.ndarray
+) -> None:
+    """The position loops of every drone: velocity commands ``(n, 3)`` into ``out``."""
+    for i in range(state.shape[0]):
+        out[i, 0], out[i, 1], out[i, 2] = velocity_command(state[i], gains[i], setpoints[i])
+
+
+@njit(cache=True, error_model="numpy")
+def limit_velocities(gains: np.ndarray, velocity: np.ndarray, rows: np.ndarray) -> None:
+    """Apply the speed limits to the velocity commands ``(n, 3)`` of the drones ``rows``, in place."""
+    for i in rows:
+        v = velocity[i]
+        v[0], v[1], v[2] = limit_velocity(gains[i], v[0], v[1], v[2])
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def velocity_loop(
+    s: np.ndarray, p: np.ndarray, g: np.ndarray, yaw: float, vcx: float, vcy: float,
+    vcz: float, integ: np.ndarray, dt: float, att: np.ndarray,
+) -> None:  # fmt: skip
+    """Velocity PI of one drone: the attitude setpoint ``att`` = (q_d, f) for a velocity command."""
+    ex, ey, ez = vcx - s[qk.VX], vcy - s[qk.VY], vcz - s[qk.VZ]
+    m = p[qk.MASS]
+    fx = m * (g[K_VEL] * ex + integ[0])
+    fy = m * (g[K_VEL] * ey + integ[1])
+    fz = m * (g[K_VEL] * ez + integ[2] + GRAVITY_MPS2)
+    max_thrust = g[THRUST_SHARE] * 4.0 * p[qk.ROTOR_THRUST_MAX]
+    fz_limited = _clamp(fz, 0.1 * m * GRAVITY_MPS2, max_thrust)
+    max_h = min(fz_limited * g[TAN_MAX_TILT], math.sqrt(max_thrust**2 - fz_limited**2))
+    fh2 = fx * fx + fy * fy
+    h_saturated = fh2 > max_h * max_h
+    if h_saturated:
+        shrink = max_h / math.sqrt(fh2)
+        fx *= shrink
+        fy *= shrink
+    # Anti-windup: integrate only the axes whose output is not saturated.
+    limit = g[I_VEL_MAX]
+    if not h_saturated:
+        integ[0] = _clamp(integ[0] + g[KI_VEL] * ex * dt, -limit, limit)
+        integ[1] = _clamp(integ[1] + g[KI_VEL] * ey * dt, -limit, limit)
+    if fz == fz_limited:
+        integ[2] = _clamp(integ[2] + g[KI_VEL] * ez * dt, -limit, limit)
+    if att[ATT_YAW] != yaw:
+        att[ATT_YAW], att[ATT_COS_YAW], att[ATT_SIN_YAW] = yaw, math.cos(yaw), math.sin(yaw)
+    att[0], att[1], att[2], att[3] = desired_quaternion(
+        fx, fy, fz_limited, att[ATT_COS_YAW], att[ATT_SIN_YAW]
+    )
+    att[4], att[5], att[6] = fx, fy, fz_limited
 
 
 @njit(cache=True, error_model="numpy")
@@ -116,45 +207,11 @@ def outer_step(
     dt: float, att: np.ndarray,
 ) -> None:  # fmt: skip
     """Position and velocity loops: the attitude setpoint ``att`` = (q_d, f) of one drone."""
-    # Position -> velocity command.
-    if sp[SP_MODE] == MODE_POSITION:
-        vcx = g[K_POS] * (sp[SP_X] - s[qk.X]) + sp[SP_VX]
-        vcy = g[K_POS] * (sp[SP_Y] - s[qk.Y]) + sp[SP_VY]
-        vcz = g[K_POS] * (sp[SP_Z] - s[qk.Z]) + sp[SP_VZ]
-    else:
-        vcx, vcy, vcz = sp[SP_VX], sp[SP_VY], sp[SP_VZ]
-    horizontal = math.sqrt(vcx * vcx + vcy * vcy)
-    if horizontal > g[MAX_SPEED_XY]:
-        shrink = g[MAX_SPEED_XY] / horizontal
-        vcx *= shrink
-        vcy *= shrink
-    vcz = _clamp(vcz, -g[MAX_DESCENT], g[MAX_CLIMB])
-    # Velocity PI -> thrust vector.
-    ex, ey, ez = vcx - s[qk.VX], vcy - s[qk.VY], vcz - s[qk.VZ]
-    m = p[qk.MASS]
-    fx = m * (g[K_VEL] * ex + integ[0])
-    fy = m * (g[K_VEL] * ey + integ[1])
-    fz = m * (g[K_VEL] * ez + integ[2] + GRAVITY_MPS2)
-    max_thrust = g[THRUST_SHARE] * 4.0 * p[qk.KF] * p[qk.MOTOR_MAX] * p[qk.MOTOR_MAX]
-    fz_limited = _clamp(fz, 0.1 * m * GRAVITY_MPS2, max_thrust)
-    max_h = min(fz_limited * math.tan(g[MAX_TILT]), math.sqrt(max_thrust**2 - fz_limited**2))
-    fh = math.sqrt(fx * fx + fy * fy)
-    h_saturated = fh > max_h
-    if h_saturated:
-        fx *= max_h / fh
-        fy *= max_h / fh
-    # Anti-windup: integrate only the axes whose output is not saturated.
-    limit = g[I_VEL_MAX]
-    if not h_saturated:
-        integ[0] = _clamp(integ[0] + g[KI_VEL] * ex * dt, -limit, limit)
-        integ[1] = _clamp(integ[1] + g[KI_VEL] * ey * dt, -limit, limit)
-    if fz == fz_limited:
-        integ[2] = _clamp(integ[2] + g[KI_VEL] * ez * dt, -limit, limit)
-    att[0], att[1], att[2], att[3] = desired_quaternion(fx, fy, fz_limited, sp[SP_YAW])
-    att[4], att[5], att[6] = fx, fy, fz_limited
+    vcx, vcy, vcz = velocity_command(s, g, sp)
+    velocity_loop(s, p, g, sp[SP_YAW], vcx, vcy, vcz, integ, dt, att)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def inner_step(
     s: np.ndarray, p: np.ndarray, g: np.ndarray, att: np.ndarray, integ: np.ndarray,
     dt: float, out: np.ndarray,
@@ -199,6 +256,7 @@ def fleet_steps(
     state: np.ndarray, params: np.ndarray, gains: np.ndarray, setpoints: np.ndarray,
     integ: np.ndarray, attitude: np.ndarray, wind: np.ndarray, downwash: bool, dt: float,
     substeps: int, energy_out: np.ndarray, commands: np.ndarray,
+    velocity_override: np.ndarray, use_override: bool, work: np.ndarray,
 ) -> None:  # fmt: skip
     """One world step of ``substeps`` physics steps of ``dt`` for every drone.
 
@@ -206,24 +264,42 @@ def fleet_steps(
     advance by ``substeps * dt``); the attitude and rate loops and the rigid
     body run at every substep. Wind ``(n, 3)`` and setpoints are held;
     ``energy_out`` receives each drone's shaft energy over the step, J, and
-    ``commands`` the last motor commands.
+    ``commands`` the last motor commands. With ``use_override`` the velocity
+    commands ``(n, 3)`` in ``velocity_override`` (within the speed limits)
+    replace the position loops'. ``work`` is scratch space ``(3, n)``.
+
+    Each substep runs over all drones in turn: their updates are independent,
+    so the processor overlaps consecutive drones' long dependency chains.
     """
     n = state.shape[0]
-    extra = np.zeros(n)
+    outer_dt = dt * substeps
     for i in range(n):
+        s, p, g = state[i], params[i], gains[i]
+        if use_override:
+            vcx, vcy, vcz = (
+                velocity_override[i, 0],
+                velocity_override[i, 1],
+                velocity_override[i, 2],
+            )
+        else:
+            vcx, vcy, vcz = velocity_command(s, g, setpoints[i])
+        velocity_loop(s, p, g, setpoints[i, SP_YAW], vcx, vcy, vcz, integ[i], outer_dt, attitude[i])
+    # The motor lag over a substep is the same at every substep.
+    lags, mean_shares, extra = work[0], work[1], work[2]
+    for i in range(n):
+        extra[i] = 0.0
+        lags[i], mean_shares[i] = qk.motor_lag(params[i, qk.TAU_MOTOR], dt)
         energy_out[i] = 0.0
-        outer_step(
-            state[i], params[i], gains[i], setpoints[i], integ[i], dt * substeps, attitude[i]
-        )
     for _ in range(substeps):
         if downwash:
             qk.downwash_speeds(state, params, extra)
         for i in range(n):
-            s = state[i]
-            inner_step(s, params[i], gains[i], attitude[i], integ[i], dt, commands[i])
+            s, p, cmd = state[i], params[i], commands[i]
+            inner_step(s, p, gains[i], attitude[i], integ[i], dt, cmd)
             power = qk.rigid_body_step(
-                s, params[i], commands[i], wind[i, 0], wind[i, 1], wind[i, 2], extra[i], dt
-            )
+                s, p, cmd, wind[i, 0], wind[i, 1], wind[i, 2], extra[i], dt,
+                lags[i], mean_shares[i],
+            )  # fmt: skip
             energy_out[i] += power * dt
     for i in range(n):
         qk.derive_pose(state[i])

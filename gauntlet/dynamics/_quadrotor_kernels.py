@@ -36,7 +36,12 @@ KF, KM, TAU_MOTOR, MOTOR_MIN, MOTOR_MAX = 4, 5, 6, 7, 8
 ARM_XY, ROTOR_RADIUS = 9, 10
 DRAG_LIN_XY, DRAG_LIN_Z, DRAG_QUAD_XY, DRAG_QUAD_Z = 11, 12, 13, 14
 GROUND_EFFECT = 15
-PARAM_SIZE = 16
+# Derived columns (functions of the ones above, precomputed so the hot loops
+# multiply instead of divide): 1/m, 1/Ixx, 1/Iyy, 1/Izz, 1/kf, the thrust range
+# of one rotor (kf w_min^2, kf w_max^2), 1/(4 d) and kf/(4 km).
+INV_MASS, INV_IXX, INV_IYY, INV_IZZ, INV_KF = 16, 17, 18, 19, 20
+ROTOR_THRUST_MIN, ROTOR_THRUST_MAX, INV_ARM4, YAW_SHARE = 21, 22, 23, 24
+PARAM_SIZE = 25
 
 #: Body x and y of motors 0..3 in units of ``arm / sqrt(2)``, and their spin
 #: (+1: counter-clockwise seen from above). Diagonal motors spin alike.
@@ -47,8 +52,37 @@ MOTOR_SPIN = np.array([-1.0, 1.0, -1.0, 1.0])
 #: Ground effect is evaluated no closer than this many rotor radii (ratio 4/3).
 GROUND_EFFECT_MIN_HEIGHT_RADII = 0.5
 
+#: Below this squared half rotation angle (|w| dt / 2 < 0.0316) the attitude
+#: update uses the series of cos and sin(x)/x to the x^6 term; the first term
+#: left out is below 2.5e-17, under half an ulp of 1.
+SERIES_MAX_HALF_ANGLE_SQ = 1e-3
 
-@njit(cache=True, error_model="numpy")
+
+def fill_derived(table: np.ndarray) -> np.ndarray:
+    """Fill the derived columns of a parameter table from its base columns, in place."""
+    table[:, INV_MASS] = 1.0 / table[:, MASS]
+    table[:, INV_IXX] = 1.0 / table[:, IXX]
+    table[:, INV_IYY] = 1.0 / table[:, IYY]
+    table[:, INV_IZZ] = 1.0 / table[:, IZZ]
+    table[:, INV_KF] = 1.0 / table[:, KF]
+    table[:, ROTOR_THRUST_MIN] = table[:, KF] * table[:, MOTOR_MIN] ** 2
+    table[:, ROTOR_THRUST_MAX] = table[:, KF] * table[:, MOTOR_MAX] ** 2
+    table[:, INV_ARM4] = 1.0 / (4.0 * table[:, ARM_XY])
+    table[:, YAW_SHARE] = table[:, KF] / (4.0 * table[:, KM])
+    return table
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def motor_lag(tau: float, dt: float) -> tuple[float, float]:
+    """Exact first-order lag over ``dt``: the share of the gap closed, ``1 - e^(-dt/tau)``,
+    and the weight ``tau / dt (1 - e^(-dt/tau))`` of the start speed in the mean speed."""
+    if tau > 0.0:
+        lag = 1.0 - math.exp(-dt / tau)
+        return lag, tau / dt * lag
+    return 1.0, 0.0
+
+
+@njit(cache=True, error_model="numpy", inline="always")
 def ground_effect_ratio(height_m: float, rotor_radius_m: float) -> float:
     """Cheeseman-Bennett thrust ratio ``T_IGE / T_OGE = 1 / (1 - (R / 4z)^2)``."""
     z = max(height_m, GROUND_EFFECT_MIN_HEIGHT_RADII * rotor_radius_m)
@@ -56,7 +90,7 @@ def ground_effect_ratio(height_m: float, rotor_radius_m: float) -> float:
     return 1.0 / (1.0 - ratio * ratio)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def hover_induced_velocity(thrust_n: float, rotor_radius_m: float) -> float:
     """Momentum-theory induced velocity ``sqrt(T / (2 rho A))`` of four rotors, m/s."""
     area = 4.0 * math.pi * rotor_radius_m * rotor_radius_m
@@ -97,7 +131,7 @@ def downwash_speeds(state: np.ndarray, params: np.ndarray, out: np.ndarray) -> N
                 out[j] += speed * b0 / b * math.exp(-r2)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def rigid_body_step(
     s: np.ndarray,
     p: np.ndarray,
@@ -107,6 +141,8 @@ def rigid_body_step(
     wind_z: float,
     downwash_mps: float,
     dt: float,
+    lag: float,
+    mean_share: float,
 ) -> float:
     """Advance one drone's state row ``s`` by ``dt`` in place; returns the shaft power, W.
 
@@ -119,13 +155,12 @@ def rigid_body_step(
         wind_z: Wind velocity, world up, m/s.
         downwash_mps: Downward air speed from drones above, m/s (0: none).
         dt: Step length, s.
+        lag: ``1 - e^(-dt/tau_m)`` (:func:`motor_lag`).
+        mean_share: Weight of the start speed in the mean rotor speed (:func:`motor_lag`).
 
     The shaft power is ``sum(km w^3)`` over the four rotors at their mean speed
     over the step. The pose columns are left to :func:`derive_pose`.
     """
-    tau = p[TAU_MOTOR]
-    lag = 1.0 - math.exp(-dt / tau) if tau > 0.0 else 1.0
-    mean_share = tau / dt * lag if tau > 0.0 else 0.0
     kf = p[KF]
     km = p[KM]
     thrust = 0.0
@@ -174,7 +209,7 @@ def rigid_body_step(
     fx = -(p[DRAG_LIN_XY] + p[DRAG_QUAD_XY] * abs(bx)) * bx
     fy = -(p[DRAG_LIN_XY] + p[DRAG_QUAD_XY] * abs(by)) * by
     fz = thrust - (p[DRAG_LIN_Z] + p[DRAG_QUAD_Z] * abs(bz)) * bz
-    inv_m = 1.0 / p[MASS]
+    inv_m = p[INV_MASS]
     acc_x = (r00 * fx + r01 * fy + r02 * fz) * inv_m
     acc_y = (r10 * fx + r11 * fy + r12 * fz) * inv_m
     acc_z = (r20 * fx + r21 * fy + r22 * fz) * inv_m - GRAVITY_MPS2
@@ -188,28 +223,35 @@ def rigid_body_step(
     # Euler's equations, I dw/dt = tau - w x I w, with a diagonal inertia.
     ixx, iyy, izz = p[IXX], p[IYY], p[IZZ]
     w_p, w_q, w_r = s[P], s[Q], s[R]
-    new_p = w_p + dt * (tx - (izz - iyy) * w_q * w_r) / ixx
-    new_q = w_q + dt * (ty - (ixx - izz) * w_r * w_p) / iyy
-    new_r = w_r + dt * (yaw_torque - (iyy - ixx) * w_p * w_q) / izz
-    # Rotate the attitude by the mean body rate over the step (exact exponential map).
+    new_p = w_p + dt * (tx - (izz - iyy) * w_q * w_r) * p[INV_IXX]
+    new_q = w_q + dt * (ty - (ixx - izz) * w_r * w_p) * p[INV_IYY]
+    new_r = w_r + dt * (yaw_torque - (iyy - ixx) * w_p * w_q) * p[INV_IZZ]
+    # Rotate the attitude by the mean body rate over the step (exponential map).
     hx = 0.25 * dt * (w_p + new_p)
     hy = 0.25 * dt * (w_q + new_q)
     hz = 0.25 * dt * (w_r + new_r)
-    half = math.sqrt(hx * hx + hy * hy + hz * hz)
-    cw = math.cos(half)
-    sinc = math.sin(half) / half if half > 1e-12 else 1.0
+    h2 = hx * hx + hy * hy + hz * hz
+    if h2 < SERIES_MAX_HALF_ANGLE_SQ:
+        cw = 1.0 - h2 * (0.5 - h2 * (1.0 / 24.0 - h2 * (1.0 / 720.0)))
+        sinc = 1.0 - h2 * (1.0 / 6.0 - h2 * (1.0 / 120.0 - h2 * (1.0 / 5040.0)))
+    else:
+        half = math.sqrt(h2)
+        cw = math.cos(half)
+        sinc = math.sin(half) / half
     dx, dy, dz = hx * sinc, hy * sinc, hz * sinc
     nw = qw * cw - qx * dx - qy * dy - qz * dz
     nx = qw * dx + qx * cw + qy * dz - qz * dy
     ny = qw * dy - qx * dz + qy * cw + qz * dx
     nz = qw * dz + qx * dy - qy * dx + qz * cw
-    norm = 1.0 / math.sqrt(nw * nw + nx * nx + ny * ny + nz * nz)
+    n2 = nw * nw + nx * nx + ny * ny + nz * nz
+    # Near 1, one Newton step of 1/sqrt(n2) from 1: its error 3/8 (n2 - 1)^2 is below an ulp.
+    norm = 1.5 - 0.5 * n2 if abs(n2 - 1.0) < 1e-8 else 1.0 / math.sqrt(n2)
     s[QW], s[QX], s[QY], s[QZ] = nw * norm, nx * norm, ny * norm, nz * norm
     s[P], s[Q], s[R] = new_p, new_q, new_r
     return power
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def derive_pose(s: np.ndarray) -> None:
     """Write the shared pose columns (heading from the quaternion, horizontal speed)."""
     s[HEADING] = math.atan2(
@@ -234,7 +276,10 @@ def step_batch(
     if downwash:
         downwash_speeds(state, params, extra)
     for i in range(n):
+        p = params[i]
+        lag, mean_share = motor_lag(p[TAU_MOTOR], dt)
         power_out[i] = rigid_body_step(
-            state[i], params[i], commands[i], wind[i, 0], wind[i, 1], wind[i, 2], extra[i], dt
-        )
+            state[i], p, commands[i], wind[i, 0], wind[i, 1], wind[i, 2], extra[i], dt,
+            lag, mean_share,
+        )  # fmt: skip
         derive_pose(state[i])

@@ -10,11 +10,15 @@ and ``d_v = max(floor - z, z - ceiling)``,
 
 which is the exact Euclidean distance to the extruded solid.
 
-:meth:`Airspace.constrain` clips commanded velocities so that a drone stops
-at ``margin`` from a zone within one step and keeps the velocity's component
-along the boundary, so it slides around the zone instead of stopping dead
-(a simple detour). Zones are applied one after another; in a concave corner
-formed by two zones the result may still point slightly into the first.
+:meth:`Airspace.constrain` clips commanded velocities so that a drone's
+distance to a zone, less the margin, shrinks no faster than ``1 / dt`` of
+itself (it stops at ``margin`` from the zone) and keeps the velocity's
+component along the boundary, so it slides around the zone instead of
+stopping dead. With a ``detour`` state it follows the boundary in a fixed
+sense until the way is clear (a boundary-following detour, as in the Bug
+algorithms). Zones are applied one after another; in a concave corner formed
+by two zones the result may still point slightly into the first.
+:class:`gauntlet.dynamics.fleet.QuadrotorFleet` applies it every step.
 
 :func:`zones_from_geojson` reads ``Polygon`` features (outer ring; holes are
 ignored) with the properties ``floor_m`` (default 0), ``ceiling_m`` (default
@@ -125,29 +129,54 @@ class Airspace:
         """Whether each point ``(m, 3)`` lies inside any zone."""
         return np.any(self.distances(points) < 0.0, axis=1)
 
-    def constrain(self, position: np.ndarray, velocity: np.ndarray, dt: float) -> np.ndarray:
-        """Commanded velocities ``(m, 3)`` clipped so no drone enters a zone within ``dt``.
+    def constrain(
+        self,
+        position: np.ndarray,
+        velocity: np.ndarray,
+        dt: float | np.ndarray,
+        *,
+        detour: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Commanded velocities ``(m, 3)`` limited so that no drone enters a zone.
 
         Per zone, with ``n`` the outward unit normal (gradient of the signed
         distance, by central differences) and ``d`` the distance: the speed
-        towards the zone is limited to ``max(d - margin, 0) / dt``; the part of
-        the velocity along the boundary is kept.
+        towards the zone is limited to ``(d - margin) / dt`` (negative, so
+        away from the zone, for a drone inside the margin); the part of the
+        velocity along the boundary is kept, so the drone slides round.
+
+        A command straight at a zone has no part along the boundary, and a
+        drone that keeps only its own tangential part stalls where that part
+        changes sign. With ``detour`` a blocked drone instead turns the blocked
+        part of its command along the boundary (the horizontal tangent), keeping
+        the command's horizontal speed, in a fixed sense until its command no
+        longer points into any zone: the
+        sense is chosen at the first contact from the command's tangential
+        part (counter-clockwise when there is none) and kept in ``detour``.
+        This gets round convex zones; in a concave pocket a drone may circle.
 
         Args:
             position: Drone positions ``(m, 3)``, m.
             velocity: Commanded velocities ``(m, 3)``, m/s.
-            dt: Time until the next command, s.
+            dt: Time until the next command, s, or, per drone ``(m,)``, a longer
+                horizon: a drone that lags its command needs ``dt`` about its
+                stopping time so that it slows down early enough.
+            detour: Boundary-following sense per drone ``(m,)``, updated in
+                place: 0 free, +1 counter-clockwise round the zone seen from
+                above, -1 clockwise.
         """
-        if not dt > 0.0:
+        horizon = np.broadcast_to(np.asarray(dt, dtype=np.float64), (len(np.atleast_2d(position)),))
+        if not np.all(horizon > 0.0):
             raise ValueError(f"Airspace.constrain: dt must be > 0, got {dt!r}")
         position = np.atleast_2d(np.asarray(position, dtype=np.float64))
         out = np.array(velocity, dtype=np.float64, ndmin=2)
+        blocked_any = np.zeros(len(position), dtype=bool)
         h = 1e-4
         for zone in self.zones:
             d = signed_distance(zone, position)
-            reach = np.linalg.norm(out, axis=1) * dt + self.margin_m
-            near = d < reach + h
-            if not np.any(near):
+            reach = np.linalg.norm(out, axis=1) * horizon + self.margin_m
+            near = np.flatnonzero(d < reach + h)
+            if len(near) == 0:
                 continue
             p = position[near]
             normal = np.empty((len(p), 3))
@@ -158,10 +187,47 @@ class Airspace:
             normal /= np.maximum(np.linalg.norm(normal, axis=1, keepdims=True), 1e-12)
             v = out[near]
             towards = -np.sum(v * normal, axis=1)
-            allowed = np.maximum(d[near] - self.margin_m, 0.0) / dt
+            allowed = (d[near] - self.margin_m) / horizon[near]
             excess = np.maximum(towards - allowed, 0.0)
-            out[near] = v + excess[:, None] * normal
+            limited = v + excess[:, None] * normal
+            blocked = excess > 0.0
+            blocked_any[near] |= blocked
+            if detour is not None:
+                limited = self._follow(v, limited, normal, blocked, near, detour)
+            out[near] = limited
+        if detour is not None:
+            detour[~blocked_any] = 0
         return out
+
+    @staticmethod
+    def _follow(
+        command: np.ndarray,
+        limited: np.ndarray,
+        normal: np.ndarray,
+        blocked: np.ndarray,
+        rows: np.ndarray,
+        detour: np.ndarray,
+    ) -> np.ndarray:
+        """Replace the boundary part of blocked commands by the detour sense at full speed."""
+        horizontal = np.hypot(normal[:, 0], normal[:, 1])
+        # Only round the sides of a zone: over or under it the drone just stops.
+        follow = blocked & (horizontal > 0.5)
+        if not np.any(follow):
+            return limited
+        tangent = np.zeros_like(normal)  # counter-clockwise round the zone
+        tangent[follow, 0] = -normal[follow, 1] / horizontal[follow]
+        tangent[follow, 1] = normal[follow, 0] / horizontal[follow]
+        along = np.sum(command * tangent, axis=1)
+        sense = detour[rows].astype(np.float64)
+        start = follow & (sense == 0.0)
+        sense[start] = np.where(along[start] < 0.0, -1.0, 1.0)
+        detour[rows[follow]] = sense[follow]
+        # Keep the limited part across the boundary and turn the rest of the
+        # command's horizontal speed along it, in the detour's sense.
+        kept = limited - np.sum(limited * tangent, axis=1)[:, None] * tangent
+        speed2 = command[:, 0] ** 2 + command[:, 1] ** 2 - kept[:, 0] ** 2 - kept[:, 1] ** 2
+        followed = kept + (sense * np.sqrt(np.maximum(speed2, 0.0)))[:, None] * tangent
+        return np.where(follow[:, None], followed, limited)
 
 
 def _local_xy(lon_lat: np.ndarray, origin: tuple[float, float]) -> np.ndarray:
@@ -195,25 +261,25 @@ def zones_from_geojson(
     for index, feature in enumerate(data.get("features", [])):
         props = feature.get("properties") or {}
         geometry = feature.get("geometry") or {}
-        band = {
-            "floor_m": float(props.get("floor_m", 0.0)),
-            "ceiling_m": float(props.get("ceiling_m", math.inf)),
-            "name": str(props.get("name", f"zone{index}")),
-        }
+        floor_m = float(props.get("floor_m", 0.0))
+        ceiling_m = float(props.get("ceiling_m", math.inf))
+        name = str(props.get("name", f"zone{index}"))
         kind = geometry.get("type")
         if kind == "Polygon":
             ring = np.asarray(geometry["coordinates"][0], dtype=np.float64)[:, :2]
             if len(ring) > 1 and np.array_equal(ring[0], ring[-1]):
                 ring = ring[:-1]
             xy = _local_xy(ring, origin_lon_lat)
-            zones.append(PrismZone(tuple(map(tuple, xy.tolist())), **band))
+            polygon = tuple((float(x), float(y)) for x, y in xy)
+            zones.append(PrismZone(polygon, floor_m, ceiling_m, name))
         elif kind == "Point":
             if "radius_m" not in props:
                 raise ValueError(f"GeoJSON feature {index}: a Point zone needs a radius_m property")
             xy = _local_xy(
                 np.asarray([geometry["coordinates"][:2]], dtype=np.float64), origin_lon_lat
             )
-            zones.append(CylinderZone((xy[0, 0], xy[0, 1]), float(props["radius_m"]), **band))
+            center = (float(xy[0, 0]), float(xy[0, 1]))
+            zones.append(CylinderZone(center, float(props["radius_m"]), floor_m, ceiling_m, name))
         else:
             raise ValueError(
                 f"GeoJSON feature {index}: geometry {kind!r} is not a no-fly zone (Polygon or Point)"

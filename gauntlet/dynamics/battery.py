@@ -5,7 +5,8 @@ series) behind a series resistance ``R0`` and one ``R1 || C1`` pair (the
 polarisation that makes the voltage sag grow, and recover, over tens of
 seconds). The load draws an electrical power ``P``; for a quadrotor that is
 the rotors' shaft power over the motor and ESC efficiency,
-``P = sum(km w^3) / eta`` (:func:`electrical_power_w`). Per step:
+``P = sum(km w^3) / eta`` (:func:`electrical_power_w`). Per step (compiled,
+:mod:`gauntlet.dynamics._battery_kernels`):
 
     I   solves P = (OCV - V1 - R0 I) I     (the smaller root; above the pack's
                                             peak power I = (OCV - V1) / (2 R0))
@@ -24,11 +25,13 @@ that range with the steady resistance ``R0 + R1``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from gauntlet.dynamics import _battery_kernels as bk
 from gauntlet.dynamics._validation import (
     require_finite_positive,
     require_non_negative,
@@ -124,9 +127,12 @@ def _current_for_power(
     power: np.ndarray, source_v: np.ndarray, resistance: np.ndarray
 ) -> np.ndarray:
     """The smaller current with ``(source - R I) I = P``; the peak-power current beyond it."""
-    disc = np.maximum(source_v * source_v - 4.0 * resistance * power, 0.0)
+    disc = source_v * source_v - 4.0 * resistance * power
     # (V - sqrt(V^2 - 4RP)) / (2R) written as 2P / (V + sqrt(...)) is exact at R = 0.
-    return 2.0 * power / (source_v + np.sqrt(disc))
+    below_peak = 2.0 * power / (source_v + np.sqrt(np.maximum(disc, 0.0)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        peak = np.where(resistance > 0.0, 0.5 * np.maximum(source_v, 0.0) / resistance, 0.0)
+    return np.where(disc > 0.0, below_peak, peak)
 
 
 class Battery:
@@ -156,6 +162,14 @@ class Battery:
         for i, p in enumerate(self.params):
             curves.setdefault((p.ocv_soc, p.ocv_cell_v), []).append(i)
         self._curves = [(np.array(rows), soc, volts) for (soc, volts), rows in curves.items()]
+        # The same curves, concatenated per pack, for the compiled step.
+        lengths = np.array([len(p.ocv_soc) for p in self.params], dtype=np.int64)
+        self._curve_stop = np.cumsum(lengths)
+        self._curve_start = self._curve_stop - lengths
+        self._curve_soc = np.array([s for p in self.params for s in p.ocv_soc], dtype=np.float64)
+        self._curve_v = np.array([v for p in self.params for v in p.ocv_cell_v], dtype=np.float64)
+        self._decay_dt = math.nan
+        self._decay = np.zeros(n)
 
     @property
     def size(self) -> int:
@@ -182,12 +196,17 @@ class Battery:
         """Draw ``power_w`` ``(n,)`` for ``dt`` seconds (held over the step)."""
         if not dt > 0.0:
             raise ValueError(f"Battery: dt must be > 0, got {dt!r}")
-        power = np.maximum(np.asarray(power_w, dtype=np.float64), 0.0)
-        current = _current_for_power(power, self.open_circuit_voltage() - self.v1, self._r0)
-        decay = np.exp(-dt / np.maximum(self._tau, 1e-12))
-        self.v1 = self.v1 * decay + self._r1 * current * (1.0 - decay)
-        self.soc = np.maximum(self.soc - current * dt / self._capacity_c, 0.0)
-        self.current_a = current
+        power = np.asarray(power_w, dtype=np.float64)
+        if power.shape != (self.size,):
+            power = np.broadcast_to(power, (self.size,))
+        if dt != self._decay_dt:
+            self._decay = np.exp(-dt / np.maximum(self._tau, 1e-12))
+            self._decay_dt = dt
+        bk.step_batch(
+            power, dt, self._decay, self.soc, self.v1,
+            self.current_a, self._capacity_c, self._r0, self._r1, self._cells,
+            self._curve_soc, self._curve_v, self._curve_start, self._curve_stop,
+        )  # fmt: skip
 
     def remaining_time_s(self, power_w: np.ndarray) -> np.ndarray:
         """Predicted time until the cut-off SoC at a steady ``power_w`` ``(n,)``, s."""

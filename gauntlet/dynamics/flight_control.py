@@ -92,7 +92,7 @@ def gain_table(params: Sequence[FlightControlParams]) -> np.ndarray:
     """The controller parameters as the kernels' table, shape ``(n, GAIN_SIZE)``."""
     table = np.zeros((len(params), fk.GAIN_SIZE))
     for row, c in enumerate(params):
-        table[row] = (
+        table[row, : fk.TAN_MAX_TILT] = (
             c.position_gain_1ps, c.velocity_gain_1ps, c.velocity_integral_gain_1ps2,
             c.velocity_integral_limit_mps2, c.attitude_gain_1ps, c.yaw_gain_1ps,
             c.rate_gain_1ps, c.yaw_rate_gain_1ps, c.rate_integral_gain_1ps2,
@@ -100,6 +100,7 @@ def gain_table(params: Sequence[FlightControlParams]) -> np.ndarray:
             c.max_yaw_rate_radps, c.max_speed_xy_mps, c.max_climb_mps, c.max_descent_mps,
             c.thrust_share,
         )  # fmt: skip
+    table[:, fk.TAN_MAX_TILT] = np.tan(table[:, fk.MAX_TILT])
     return table
 
 
@@ -124,8 +125,10 @@ class FlightController:
         self.setpoints[:, fk.SP_MODE] = fk.MODE_POSITION
         #: Velocity-loop (m/s^2) and rate-loop (rad/s^2) integrators.
         self.integrators = np.zeros((n, fk.INTEGRATOR_SIZE))
-        #: Attitude setpoint from the outer loops: desired quaternion, thrust vector (N).
+        #: Attitude setpoint from the outer loops: desired quaternion, thrust vector (N),
+        #: and the cosine and sine of the heading setpoint (cached by the kernels).
         self.attitude = np.zeros((n, fk.ATTITUDE_SIZE))
+        self.attitude[:, fk.ATT_YAW] = np.nan
 
     @property
     def size(self) -> int:

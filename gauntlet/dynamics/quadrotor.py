@@ -33,7 +33,9 @@ lowers the thrust, see :func:`gauntlet.dynamics._quadrotor_kernels.downwash_spee
 Integration (per step, forces held): motors exact; position
 ``x += v dt + a dt^2 / 2`` and ``v += a dt`` (exact for constant acceleration,
 as in free fall or hover); body rates explicit Euler; the attitude is rotated
-by the exact exponential of the mean body rate over the step. Ground contact
+by the exponential of the mean body rate over the step (exact to rounding:
+for rotations under 0.063 rad per step the series of cos and sin are
+summed to the x^6 term). Ground contact
 is not modelled here (the world handles landing and crashes).
 """
 
@@ -222,7 +224,7 @@ def param_table(params: Sequence[QuadrotorParams]) -> np.ndarray:
         table[row, k.DRAG_QUAD_XY] = p.drag_quadratic_xy_ns2pm2
         table[row, k.DRAG_QUAD_Z] = p.drag_quadratic_z_ns2pm2
         table[row, k.GROUND_EFFECT] = float(p.ground_effect)
-    return table
+    return k.fill_derived(table)
 
 
 class Quadrotor(MotionModel):

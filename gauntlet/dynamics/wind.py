@@ -33,7 +33,12 @@ its own filters (no spatial correlation between drones).
 discrete gust, in time rather than distance).
 
 All randomness comes from the ``numpy.random.Generator`` passed in, so a wind
-field is deterministic under its seed.
+field is deterministic under its seed. The field draws the filters' white
+noise from it in blocks of many steps (one call instead of one per step); a
+block holds exactly the numbers the per-step draws would, so the samples do
+not depend on the block size. The generator should belong to the field alone:
+other draws from it would land between blocks rather than between steps.
+The per-step update is compiled (:mod:`gauntlet.dynamics._wind_kernels`).
 """
 
 from __future__ import annotations
@@ -44,7 +49,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-_FT = 0.3048
+from gauntlet.dynamics import _wind_kernels as wk
+
+_FT = wk.FT_M
+#: White-noise values drawn from the generator per block (rounded to whole steps).
+NOISE_BLOCK_VALUES = 1 << 14
 
 #: WMO Beaufort bands, m/s at 10 m: ``(low, high)`` for levels 0..12 (12 is open-ended).
 BEAUFORT_BANDS_MPS = (
@@ -162,7 +171,8 @@ class WindField:
     Args:
         size: Number of drones.
         mean: The mean wind.
-        rng: Generator for the turbulence (deterministic under its seed).
+        rng: Generator for the turbulence (deterministic under its seed; the
+            field's own, see the module notes on noise blocks).
         turbulence: Whether to add Dryden turbulence.
         gusts: Discrete gusts.
     """
@@ -185,9 +195,27 @@ class WindField:
         self._u = np.zeros(size)
         self._stages = np.zeros((4, size))
         self._started = False
+        self._mean_table = np.zeros(wk.MEAN_SIZE)
+        t = self._mean_table
+        t[wk.SPEED_10M] = mean.speed_mps
+        t[wk.COS_DIR], t[wk.SIN_DIR] = math.cos(mean.direction_rad), math.sin(mean.direction_rad)
+        t[wk.Z0] = mean.roughness_length_m
+        t[wk.INV_LOG_10_Z0] = 1.0 / math.log(10.0 / mean.roughness_length_m)
+        t[wk.POWER_LAW] = float(mean.shear_exponent is not None)
+        t[wk.SHEAR] = mean.shear_exponent or 0.0
+        t[wk.SIGMA_W] = 0.1 * float(mean.speed_at(20.0 * _FT))
+        self._noise = np.zeros((0, 3, size))
+        self._noise_row = 0
+        self._calm_noise = np.zeros((3, size))
 
-    def _start(self, sigma_uv: np.ndarray, sigma_w: np.ndarray) -> None:
+    @property
+    def turbulent(self) -> bool:
+        """Whether the samples carry Dryden turbulence (on, and a mean wind to scale it)."""
+        return self.turbulence and self.mean.speed_mps > 0.0
+
+    def _start(self, height_m: np.ndarray) -> None:
         # Draw the initial state from the stationary distribution (no warm-up transient).
+        sigma_uv, sigma_w, _, _ = dryden_low_altitude(height_m, self.mean.speed_at(20.0 * _FT))
         self._u = sigma_uv * self.rng.standard_normal(self.size)
         # Stage spreads sigma / sqrt(2) and sigma / 2 (their correlation is ignored).
         spread = np.array([math.sqrt(0.5), 0.5, math.sqrt(0.5), 0.5])[:, None]
@@ -196,34 +224,23 @@ class WindField:
         self._stages[2:] *= sigma_w
         self._started = True
 
-    def turbulence_body(
-        self, height_m: np.ndarray, airspeed_mps: np.ndarray, dt: float
-    ) -> np.ndarray:
-        """Advance the filters by ``dt``; turbulence ``(3, n)`` in the (u, v, w) frame, m/s."""
-        sigma_uv, sigma_w, length_uv, length_w = dryden_low_altitude(
-            height_m, self.mean.speed_at(20.0 * _FT)
-        )
-        if not self._started:
-            self._start(sigma_uv, sigma_w)
-        noise = self.rng.standard_normal((3, self.size))
-        t_uv = length_uv / airspeed_mps
-        a = np.exp(-dt / t_uv)
-        self._u = a * self._u + sigma_uv * np.sqrt(1.0 - a * a) * noise[0]
-        out = np.empty((3, self.size))
-        out[0] = self._u
-        for axis, (sigma, length) in enumerate(((sigma_uv, length_uv), (sigma_w, length_w))):
-            t = length / airspeed_mps
-            a = np.exp(-dt / t)
-            # Held white noise of intensity sigma^2 T: sample variance sigma^2 T / dt.
-            drive = sigma * np.sqrt(t / dt) * noise[axis + 1]
-            first, second = self._stages[2 * axis], self._stages[2 * axis + 1]
-            first[:] = a * first + (1.0 - a) * drive
-            second[:] = a * second + (1.0 - a) * first
-            out[axis + 1] = second + math.sqrt(3.0) * (first - second)
-        return out
+    def _next_noise(self) -> np.ndarray:
+        """This step's unit white noise ``(3, n)``, from the current block."""
+        if self._noise_row == len(self._noise):
+            steps = max(1, NOISE_BLOCK_VALUES // (3 * max(self.size, 1)))
+            self._noise = self.rng.standard_normal((steps, 3, self.size))
+            self._noise_row = 0
+        noise = self._noise[self._noise_row]
+        self._noise_row += 1
+        return noise
 
     def sample(
-        self, position_m: np.ndarray, velocity_mps: np.ndarray, time_s: float, dt: float
+        self,
+        position_m: np.ndarray,
+        velocity_mps: np.ndarray,
+        time_s: float,
+        dt: float,
+        out: np.ndarray | None = None,
     ) -> np.ndarray:
         """Wind velocity ``(n, 3)`` at the drones, advancing the turbulence by ``dt``.
 
@@ -232,16 +249,23 @@ class WindField:
             velocity_mps: Drone velocities ``(n, 3)``, m/s.
             time_s: Simulation time (for gusts), s.
             dt: Time since the last sample, s.
+            out: Array ``(n, 3)`` to write the wind into (default a new one).
         """
-        wind = self.mean.velocity_at(position_m[:, 2])
-        if self.turbulence and self.mean.speed_mps > 0.0:
-            relative = wind[:, :2] - velocity_mps[:, :2]
-            airspeed = np.maximum(np.hypot(relative[:, 0], relative[:, 1]), 1.0)
-            u, v, w = self.turbulence_body(position_m[:, 2], airspeed, dt)
-            c, s = math.cos(self.mean.direction_rad), math.sin(self.mean.direction_rad)
-            wind[:, 0] += c * u - s * v
-            wind[:, 1] += s * u + c * v
-            wind[:, 2] += w
+        position_m = np.asarray(position_m, dtype=np.float64)
+        velocity_mps = np.asarray(velocity_mps, dtype=np.float64)
+        if out is None:
+            out = np.empty((self.size, 3))
+        turbulent = self.turbulent
+        if turbulent:
+            if not self._started:
+                self._start(position_m[:, 2])
+            noise = self._next_noise()
+        else:
+            noise = self._calm_noise
+        wk.sample_batch(
+            position_m, velocity_mps, self._mean_table, turbulent, self._u, self._stages,
+            noise, dt, out,
+        )  # fmt: skip
         for gust in self.gusts:
-            wind += gust.velocity_at(time_s)
-        return wind
+            out += gust.velocity_at(time_s)
+        return out

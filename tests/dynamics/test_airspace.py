@@ -91,3 +91,35 @@ def test_geojson_polygon_and_point_in_local_metres():
         zones_from_geojson(
             {"features": [{"geometry": {"type": "Point", "coordinates": [0, 0]}}]}, (0.0, 0.0)
         )
+
+
+def test_fleet_flies_round_a_zone_it_is_commanded_straight_through():
+    from gauntlet.dynamics.drone_presets import drone_preset
+    from gauntlet.dynamics.fleet import QuadrotorFleet
+
+    # Drone 0 aims through the middle of a square zone, drone 1 through the
+    # centre of a cylinder (no side is nearer: the detour sense is the default),
+    # drone 2 has a clear way and must not be disturbed.
+    square = PrismZone(((0.0, -10.0), (20.0, -10.0), (20.0, 10.0), (0.0, 10.0)), ceiling_m=60.0)
+    cylinder = CylinderZone((10.0, 60.0), 8.0)
+    airspace = Airspace([square, cylinder], margin_m=1.0)
+    start = np.array([[-20.0, 0.0, 10.0], [-20.0, 60.0, 10.0], [-20.0, 120.0, 10.0]])
+    goal = start + [60.0, 0.0, 0.0]
+    fleet = QuadrotorFleet([drone_preset("crazyflie")] * 3, start, airspace=airspace)
+    free = QuadrotorFleet([drone_preset("crazyflie")], start[2:])
+    fleet.controller.command_waypoint(goal)
+    free.controller.command_waypoint(goal[2:])
+    closest = np.full(3, np.inf)
+    widest = np.zeros(3)
+    for _ in range(4000):  # 40 s
+        fleet.step(0.01)
+        free.step(0.01)
+        closest = np.minimum(closest, airspace.distances(fleet.position).min(axis=1))
+        widest = np.maximum(widest, np.abs(fleet.position[:, 1] - start[:, 1]))
+    # Never inside a zone, nor (by more than 5 cm) inside the 1 m margin; but close round it.
+    assert np.all(closest[:2] > 0.95) and np.all(closest[:2] < 1.5)
+    assert widest[0] > 10.0 and widest[1] > 8.0  # round the side, not through
+    assert np.linalg.norm(fleet.position - goal, axis=1).max() < 0.05
+    # The drone with a clear way flies exactly as without an airspace.
+    assert fleet.state[2].tobytes() == free.state[0].tobytes()
+    assert np.all(fleet.detour == 0)

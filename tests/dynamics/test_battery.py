@@ -74,3 +74,31 @@ def test_fleet_drains_the_battery_while_hovering():
         fleet.step(0.01)
     assert np.all(fleet.battery.soc < 1.0)
     assert fleet.state[:, k.Z] == pytest.approx([1.0, 1.0], abs=1e-6)
+
+
+def test_compiled_step_matches_the_documented_equations():
+    # Two curves (a LiPo pack and a flat one), a power that swings past the
+    # peak power of the small pack, and steps of varying length.
+    packs = [BatteryParams.lipo(4, 1.5), BatteryParams(2.0, 3, 0.1, 0.05, 200.0, **FLAT)]
+    battery = Battery(packs, soc=[0.9, 0.6])
+    soc, v1 = np.array([0.9, 0.6]), np.zeros(2)
+    rng = np.random.default_rng(8)
+    for step in range(500):
+        power = rng.uniform(-50.0, 1800.0, 2)
+        dt = 0.01 if step % 3 else 0.05
+        ocv = np.array([p.open_circuit_voltage(s) for p, s in zip(packs, soc, strict=True)])
+        source = ocv - v1
+        r0 = np.array([p.r0_ohm for p in packs])
+        disc = np.maximum(source**2 - 4.0 * r0 * np.maximum(power, 0.0), 0.0)
+        current = (source - np.sqrt(disc)) / (2.0 * r0)
+        tau = np.array([p.r1_ohm * p.c1_f for p in packs])
+        decay = np.exp(-dt / tau)
+        v1 = v1 * decay + np.array([p.r1_ohm for p in packs]) * current * (1.0 - decay)
+        soc = np.maximum(
+            soc - current * dt / np.array([3600.0 * p.capacity_ah for p in packs]), 0.0
+        )
+        battery.step(power, dt)
+        assert battery.current_a == pytest.approx(current, rel=1e-9)
+    assert battery.soc == pytest.approx(soc, rel=1e-12)
+    assert battery.v1 == pytest.approx(v1, rel=1e-9)
+    assert np.all(battery.soc < [0.9, 0.6])

@@ -182,3 +182,53 @@ def test_invalid_parameters_and_shapes_are_rejected():
         model.step(model.hover_state(np.zeros((1, 3))), np.zeros((1, 2)), 0.01)
     with pytest.raises(KeyError, match="known: agile, crazyflie, industrial"):
         drone_preset("blimp")
+
+
+@pytest.mark.parametrize("rate_radps", [0.0, 1e-6, 3.0, 30.0, 31.0, 100.0, 2000.0])
+def test_attitude_update_is_the_exact_exponential_map(rate_radps):
+    # One step of a torque-free symmetric body: the rates stay, and the attitude
+    # turns by exp(w dt / 2), whether the kernel sums the series or calls cos/sin.
+    params = no_drag(dataclasses.replace(CF, inertia_yy_kgm2=CF.inertia_xx_kgm2,
+                                         inertia_zz_kgm2=CF.inertia_xx_kgm2))  # fmt: skip
+    model = Quadrotor([params])
+    axis = np.array([0.48, -0.6, 0.64])
+    rates = rate_radps * axis
+    q0 = np.array([0.9, 0.3, -0.2, 0.1]) / np.linalg.norm([0.9, 0.3, -0.2, 0.1])
+    state = model.pack([QuadrotorState(0.0, 0.0, z_m=10.0)])
+    state[0, k.QW : k.QZ + 1] = q0
+    state[0, k.P : k.R + 1] = rates
+    dt = 0.002
+    model.step(state, np.zeros((1, 4)), dt)
+    half = 0.5 * rate_radps * dt
+    turn = np.array([math.cos(half), *(math.sin(half) * axis)])
+    w0, x0, y0, z0 = q0
+    w1, x1, y1, z1 = turn
+    expected = [
+        w0 * w1 - x0 * x1 - y0 * y1 - z0 * z1,
+        w0 * x1 + x0 * w1 + y0 * z1 - z0 * y1,
+        w0 * y1 - x0 * z1 + y0 * w1 + z0 * x1,
+        w0 * z1 + x0 * y1 - y0 * x1 + z0 * w1,
+    ]
+    assert state[0, k.QW : k.QZ + 1] == pytest.approx(expected, abs=4e-16)
+    assert state[0, k.P : k.R + 1] == pytest.approx(rates, rel=1e-15, abs=1e-300)
+
+
+def test_fleet_with_wind_and_airspace_is_bit_identical_under_its_seed():
+    from gauntlet.dynamics.airspace import Airspace, CylinderZone
+    from gauntlet.dynamics.fleet import QuadrotorFleet
+    from gauntlet.dynamics.wind import MeanWind, WindField
+
+    def run(seed):
+        rng = np.random.default_rng(seed)
+        start = rng.uniform([-30.0, -30.0, 10.0], [30.0, 30.0, 30.0], (12, 3))
+        presets = [drone_preset(name) for name in ("agile", "industrial", "crazyflie")] * 4
+        wind = WindField(12, MeanWind.beaufort(5, 0.4), np.random.default_rng(seed + 1))
+        airspace = Airspace([CylinderZone((0.0, 0.0), 10.0)], margin_m=2.0)
+        fleet = QuadrotorFleet(presets, start, wind=wind, airspace=airspace)
+        fleet.controller.command_waypoint(-start * [1.0, 1.0, 0.0] + [0.0, 0.0, 20.0])
+        for _ in range(300):
+            fleet.step(0.01)
+        return np.concatenate((fleet.state.ravel(), fleet.battery.soc, fleet.wind_mps.ravel()))
+
+    assert run(3).tobytes() == run(3).tobytes()
+    assert run(3).tobytes() != run(4).tobytes()

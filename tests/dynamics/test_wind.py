@@ -89,3 +89,61 @@ def test_one_minus_cosine_gust():
     assert field.sample(np.zeros((2, 3)), np.zeros((2, 3)), 3.5, 0.01) == pytest.approx(
         np.array([[4.0, 0.0, -2.0]] * 2)
     )
+
+
+def reference_samples(field_rng, mean, n, heights, velocity, dt, steps):
+    """The documented filters in plain numpy, with one noise draw per step."""
+    w20 = mean.speed_at(20.0 * 0.3048)
+    s_uv, s_w, l_uv, l_w = dryden_low_altitude(heights, w20)
+    u = s_uv * field_rng.standard_normal(n)
+    stages = np.array([math.sqrt(0.5), 0.5, math.sqrt(0.5), 0.5])[:, None]
+    stages = stages * field_rng.standard_normal((4, n))
+    stages[:2] *= s_uv
+    stages[2:] *= s_w
+    c, s = math.cos(mean.direction_rad), math.sin(mean.direction_rad)
+    base = mean.velocity_at(heights)
+    airspeed = np.maximum(np.hypot(*(base[:, :2] - velocity[:, :2]).T), 1.0)
+    out = []
+    for _ in range(steps):
+        noise = field_rng.standard_normal((3, n))
+        a = np.exp(-dt * airspeed / l_uv)
+        u = a * u + s_uv * np.sqrt(1.0 - a * a) * noise[0]
+        gust = [u]
+        for axis, (sigma, length) in enumerate(((s_uv, l_uv), (s_w, l_w))):
+            a = np.exp(-dt * airspeed / length)
+            drive = sigma * np.sqrt(length / airspeed / dt) * noise[axis + 1]
+            stages[2 * axis] = a * stages[2 * axis] + (1.0 - a) * drive
+            stages[2 * axis + 1] = a * stages[2 * axis + 1] + (1.0 - a) * stages[2 * axis]
+            first, second = stages[2 * axis], stages[2 * axis + 1]
+            gust.append(second + math.sqrt(3.0) * (first - second))
+        wind = base.copy()
+        wind[:, 0] += c * gust[0] - s * gust[1]
+        wind[:, 1] += s * gust[0] + c * gust[1]
+        wind[:, 2] += gust[2]
+        out.append(wind)
+    return np.array(out)
+
+
+@pytest.mark.parametrize("n", [1, 7, 2000])  # 2000: a noise block holds only 2 steps
+def test_compiled_filters_match_the_per_step_reference(n):
+    mean = MeanWind.beaufort(6, direction_rad=-1.1)
+    heights = np.linspace(2.0, 300.0, n)
+    position = np.column_stack((np.zeros(n), np.zeros(n), heights))
+    velocity = np.column_stack((np.linspace(-20.0, 20.0, n), np.full(n, 3.0), np.zeros(n)))
+    field = WindField(n, mean, np.random.default_rng(21))
+    out = np.empty((n, 3))
+    samples = []
+    for _ in range(25):
+        assert field.sample(position, velocity, 0.0, 0.01, out=out) is out
+        samples.append(out.copy())
+    expected = reference_samples(np.random.default_rng(21), mean, n, heights, velocity, 0.01, 25)
+    # Same noise, in the same order, whatever the block size; only rounding differs.
+    assert np.array(samples) == pytest.approx(expected, rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize("mean", [MeanWind(8.0, 2.0), MeanWind(8.0, 2.0, shear_exponent=0.2)])
+def test_calm_field_is_the_mean_profile(mean):
+    field = WindField(4, mean, np.random.default_rng(0), turbulence=False)
+    position = np.array([[0.0, 0.0, z] for z in (0.01, 5.0, 10.0, 80.0)])
+    wind = field.sample(position, np.zeros((4, 3)), 0.0, 0.01)
+    assert wind == pytest.approx(mean.velocity_at(position[:, 2]), rel=1e-13, abs=1e-13)
