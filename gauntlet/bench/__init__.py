@@ -9,6 +9,7 @@ BENCHMARKS: dict[str, str] = {
     "step": "gauntlet.bench.step:bench_step",
     "suite": "gauntlet.bench.suite:bench_suite",
     "lidar": "gauntlet.bench.lidar:bench_lidar",
+    "radar": "gauntlet.bench.radar:bench_radar",
     "quadrotor": "gauntlet.bench.quadrotor:bench_quadrotor",
     "carla": "gauntlet.bench.carla:bench_carla",
 }
