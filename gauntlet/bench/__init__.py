@@ -10,6 +10,7 @@ BENCHMARKS: dict[str, str] = {
     "suite": "gauntlet.bench.suite:bench_suite",
     "lidar": "gauntlet.bench.lidar:bench_lidar",
     "radar": "gauntlet.bench.radar:bench_radar",
+    "camera": "gauntlet.bench.camera:bench_camera",
     "quadrotor": "gauntlet.bench.quadrotor:bench_quadrotor",
     "carla": "gauntlet.bench.carla:bench_carla",
 }

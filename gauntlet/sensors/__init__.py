@@ -4,6 +4,7 @@ Every sensor kind registers itself by name (``sensor_kind("lidar")``); see
 :mod:`gauntlet.sensors.base` for the ``Sensor`` protocol and frames.
 """
 
+from gauntlet.sensors import camera as _camera  # noqa: F401 - registers "camera"
 from gauntlet.sensors import gnss as _gnss  # noqa: F401 - registers "gnss"
 from gauntlet.sensors import inertial as _inertial  # noqa: F401 - registers "imu"
 from gauntlet.sensors import lidar as _lidar  # noqa: F401 - registers "lidar"

@@ -257,6 +257,21 @@ class RaycastScene:
 
     # ------------------------------------------------------------------ casting
 
+    def cast_static(
+        self, rays: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+        """Casts rays ``(n, 6)`` float32 (origins in the scene's frame: world minus :attr:`origin`)
+        against the static part only; ``None`` when there is none.
+
+        Returns open3d's ``t_hit`` (in units of each direction's length; ``inf``: nothing),
+        ``primitive_ids`` and ``primitive_normals`` per ray, and the object id and semantic
+        tag of every static triangle (indexed by primitive id).
+        """
+        if self._static is None:
+            return None
+        t, prim, normal = self._cast(self._static, rays)
+        return t, prim, normal, self._prim_object, self._prim_semantic
+
     def cast_fans(
         self,
         origins: np.ndarray,
