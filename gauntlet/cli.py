@@ -427,7 +427,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     try:
         result = run_benchmark(args.name, quick=args.quick)
     except ImportError as exc:
-        raise UsageError(f"benchmark {args.name!r} needs a package that is missing: {exc}") from None
+        raise UsageError(
+            f"benchmark {args.name!r} needs a package that is missing: {exc}"
+        ) from None
     if args.json:
         print(json.dumps(result))
     else:

@@ -41,10 +41,21 @@ SPEED_GAIN = 1.5
 LANE_CHANGE_S = 4.0
 LANE_CHANGE_COOLDOWN_S = 4.0
 CORRIDOR_LENGTH_M = 40.0
+#: Faster drivers look further for obstacles: this many seconds of driving, up to the cap.
+CORRIDOR_TIME_S = 3.0
+CORRIDOR_MAX_M = 100.0
 YELLOW_STOP_DECEL_MPS2 = 3.0
 MIN_LANE_CHANGE_SPEED_MPS = 2.0
 MERGE_ZONE_M = 200.0
 MERGE_BIAS_MPS2 = 10.0
+#: A vehicle whose side reaches this far from its lane's centre occupies the neighbour lane, m.
+NEIGHBOUR_REACH_M = 2.1
+#: ... and it has left its own lane when its near side is this far from the centre, m.
+OWN_LANE_LEFT_M = 1.9
+#: Lateral distance at which lane changes look for obstacles in the target lane, m.
+LANE_SHIFT_M = 3.5
+#: A lane change needs a target lane this much wider than the vehicle, m.
+MIN_LANE_ROOM_M = 0.5
 
 
 @dataclass
@@ -128,6 +139,7 @@ class LaneDrivers:
         self.gap = np.full(n, np.inf)
         self.leader_speed = np.zeros(n)
         self._next_mobil_t = 0.0
+        self._ends: dict[int, list[tuple[int, float]]] = {}
 
     # ------------------------------------------------------------------ paths
 
@@ -207,7 +219,7 @@ class LaneDrivers:
         self.last_accel = accel
         if t >= self._next_mobil_t:
             self._next_mobil_t = t + self.mobil_interval_s
-            self._mobil(t, va, v_ref)
+            self._mobil(t, va, v_ref, (xa, ya, ha), obstacles)
         return accel, steer
 
     def _steer(
@@ -246,13 +258,31 @@ class LaneDrivers:
         return v_ref, a_ref
 
     def _occupants(self, v: np.ndarray) -> tuple[np.ndarray, ...]:
-        """Lane occupants: every slot on its lane, and on its old lane while changing."""
+        """Lane occupants: every slot on its lane, and on its old lane while changing.
+
+        A vehicle driving well off its path's lane (an ego passing on a neighbour
+        lane, a wide lane offset) occupies the neighbour lane it reaches into, and
+        no longer its own once it has left it.
+        """
         changing = self.prev_lane >= 0
-        lane = np.concatenate((self.lane, self.prev_lane[changing]))
-        lane_s = np.concatenate((self.lane_s, self.lane_s[changing]))
-        speed = np.concatenate((v, v[changing]))
-        half = np.concatenate((self.half_length, self.half_length[changing]))
-        owner = np.concatenate((self.slots, self.slots[changing]))
+        reach = np.abs(self.lateral) + self.half_width
+        wide = (reach > NEIGHBOUR_REACH_M) & ~changing
+        if not wide.any():
+            if not changing.any():
+                return self.lane, self.lane_s, v, self.half_length, self.slots
+            side, into, kept = self.lane, wide, ~wide
+        else:
+            side = np.where(
+                self.lateral > 0, self.table.left[self.lane], self.table.right[self.lane]
+            )
+            into = wide & (side >= 0)
+            kept = ~(into & (reach - 2.0 * self.half_width > OWN_LANE_LEFT_M))
+        extra = np.concatenate((np.flatnonzero(changing), np.flatnonzero(into)))
+        lane = np.concatenate((self.lane[kept], self.prev_lane[changing], side[into]))
+        lane_s = np.concatenate((self.lane_s[kept], self.lane_s[extra]))
+        speed = np.concatenate((v[kept], v[extra]))
+        half = np.concatenate((self.half_length[kept], self.half_length[extra]))
+        owner = np.concatenate((self.slots[kept], self.slots[extra]))
         return lane, lane_s, speed, half, owner
 
     def _gaps(
@@ -310,7 +340,7 @@ class LaneDrivers:
                     obstacles.velocity[:, 1],
                     obstacles.radius,
                     obstacles.actor,
-                    CORRIDOR_LENGTH_M,
+                    np.clip(CORRIDOR_TIME_S * np.abs(v), CORRIDOR_LENGTH_M, CORRIDOR_MAX_M),
                 )
             )
         for gap in blockers:
@@ -375,12 +405,75 @@ class LaneDrivers:
             self.desired_speed[done] = self.speed.end[done]
             self.speed.active[done] = False
 
-    def _mobil(self, t: float, v: np.ndarray, v0: np.ndarray) -> None:
+    def _across_lane_ends(self, *occupants: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Occupants listed again on the lanes just before and after their own (in those
+        lanes' ``s``), so that lane-change gaps reach across lane and section ends."""
+        lane = occupants[0]
+        seen: list[tuple[int, int, float]] = []  # (occupant, other lane, s shift)
+        for j, here in enumerate(lane.tolist()):
+            seen += [(j, other, shift) for other, shift in self._lane_ends(here)]
+        if not seen:
+            return occupants
+        rows, lanes, shift = (np.array(column) for column in zip(*seen, strict=True))
+        lane_s = occupants[1]
+        return (
+            np.concatenate((lane, lanes.astype(lane.dtype))),
+            np.concatenate((lane_s, lane_s[rows] + shift)),
+            *(np.concatenate((a, a[rows])) for a in occupants[2:]),
+        )
+
+    def _lane_ends(self, lane: int) -> list[tuple[int, float]]:
+        """The lanes just after and before ``lane``, each with the ``s`` shift into it."""
+        ends = self._ends.get(lane)
+        if ends is None:
+            table = self.table
+            ends = [(after, -float(table.length[lane])) for after in table.successors(lane)]
+            for key in table.lanes[lane].predecessors:
+                before = table.index.get(key)
+                if before is not None:
+                    ends.append((before, float(table.length[before])))
+            self._ends[lane] = ends
+        return ends
+
+    def _obstacle_gap(
+        self, pose: tuple[np.ndarray, ...], side: int, v: np.ndarray, obstacles: Obstacles
+    ) -> np.ndarray:
+        """Gap from each driver's front to the nearest obstacle in the lane on ``side``
+        (+1 left), from alongside on (negative: an obstacle beside the driver)."""
+        x, y, h = pose
+        back = 2.0 * self.half_length  # the corridor starts a car length behind the front
+        c, sn = np.cos(h), np.sin(h)
+        shift = side * LANE_SHIFT_M
+        gap = nearest_in_corridor(
+            x - shift * sn - back * c,
+            y + shift * c - back * sn,
+            h,
+            self.half_length,
+            self.half_width,
+            self.actor,
+            obstacles.xy[:, 0],
+            obstacles.xy[:, 1],
+            obstacles.velocity[:, 0],
+            obstacles.velocity[:, 1],
+            obstacles.radius,
+            obstacles.actor,
+            back + np.clip(CORRIDOR_TIME_S * np.abs(v), CORRIDOR_LENGTH_M, CORRIDOR_MAX_M),
+        )
+        return gap - back
+
+    def _mobil(
+        self,
+        t: float,
+        v: np.ndarray,
+        v0: np.ndarray,
+        pose: tuple[np.ndarray, ...],
+        obstacles: Obstacles,
+    ) -> None:
         cooled = t - self.last_change_t > LANE_CHANGE_COOLDOWN_S
         can = self.lane_changes & cooled & (self.prev_lane < 0) & (v > MIN_LANE_CHANGE_SPEED_MPS)
         if not can.any():
             return
-        lane, lane_s, speed, half, owner = self._occupants(v)
+        lane, lane_s, speed, half, owner = self._across_lane_ends(*self._occupants(v))
         table = self.table
         hl = self.half_length
         # The old follower: nearest behind on the own lane.
@@ -412,8 +505,14 @@ class LaneDrivers:
             f_, b_ = np.maximum(f, 0), np.maximum(b, 0)
             gap_f = np.where(has_f, lane_s[f_] - self.lane_s - hl - half[f_], np.inf)
             gap_b = np.where(has_b, self.lane_s - lane_s[b_] - hl - half[b_], np.inf)
+            lead_v = np.where(has_f, speed[f_], v)
+            if len(obstacles.actor):
+                # Static obstacles (a closed lane) count as standing leaders there.
+                blocked = self._obstacle_gap(pose, 1 if side is table.left else -1, v, obstacles)
+                lead_v = np.where(blocked < gap_f, 0.0, lead_v)
+                gap_f = np.minimum(gap_f, blocked)
             ok = (target >= 0) & (gap_f > 1.0) & (gap_b > 1.0)
-            own_after = idm_acceleration(v, v0, gap_f, v - np.where(has_f, speed[f_], v), self.idm)
+            own_after = idm_acceleration(v, v0, gap_f, v - lead_v, self.idm)
             nb = owner[b_]
             nf_now = np.where(has_b, self.last_accel[nb], 0.0)
             nf_after = np.where(
@@ -425,7 +524,16 @@ class LaneDrivers:
             gain = np.where(
                 ending & table.has_successor[np.maximum(target, 0)], gain + MERGE_BIAS_MPS2, gain
             )
+            # ... and keeps drivers out of it.
+            t_ = np.maximum(target, 0)
+            target_ends = ~table.has_successor[t_] & (table.length[t_] - self.lane_s < MERGE_ZONE_M)
+            gain = np.where(target_ends, gain - MERGE_BIAS_MPS2, gain)
             pick = ok & safe & (gain > 0) & (gain > best_gain)
+            for slot in np.flatnonzero(pick):
+                # Not into a lane too narrow here (one that only begins to widen).
+                lane_here = table.lanes[int(target[slot])]
+                room = float(lane_here.width_at(min(self.lane_s[slot], lane_here.length)))
+                pick[slot] = room > 2.0 * self.half_width[slot] + MIN_LANE_ROOM_M
             best_gain = np.where(pick, gain, best_gain)
             best_lane = np.where(pick, target, best_lane)
         for slot in np.flatnonzero(best_lane >= 0):

@@ -159,9 +159,12 @@ def nearest_in_corridor(
     ob_vy: np.ndarray,
     ob_radius: np.ndarray,
     ob_actor: np.ndarray,
-    length: float,
+    length: np.ndarray,
 ) -> np.ndarray:
-    """Gap to the nearest obstacle in the straight corridor ahead, now or in one second."""
+    """Gap to the nearest obstacle in the straight corridor ahead, now or in one second.
+
+    ``length`` is each driver's corridor length.
+    """
     n = x.shape[0]
     out = np.full(n, INF)
     for i in range(n):
@@ -173,7 +176,7 @@ def nearest_in_corridor(
             dx = ob_x[j] - x[i]
             dy = ob_y[j] - y[i]
             lon = dx * c + dy * sn
-            if lon <= 0.0 or lon >= length:
+            if lon <= 0.0 or lon >= length[i]:
                 continue
             lat = -dx * sn + dy * c
             vlat = -ob_vx[j] * sn + ob_vy[j] * c

@@ -115,6 +115,11 @@ class EpisodeInfo:
     max_steer_rad: float
     network: RoadNetwork | None = None
     goal_xy: tuple[float, float] | None = None
+    #: Speed limit at each route sample, m/s (``None``: not known ahead).
+    route_speed_limit_mps: np.ndarray | None = None
+    #: Per route sample: +1 (-1) where the route moves over to the left (right)
+    #: neighbour lane, 0 elsewhere (``None``: not known).
+    route_lane_change: np.ndarray | None = None
 
 
 @runtime_checkable

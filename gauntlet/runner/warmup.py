@@ -28,6 +28,8 @@ def warm_up() -> None:
             ),
         ),
         stop=sc.StopConditions(duration_s=1.5),
+        # Compiles the object-list sensor's occlusion kernel too.
+        ego=sc.Ego(perception=sc.Perception()),
     )
     simulate(scenario, RunOptions())
     # Plotting is imported here rather than in every forked worker.

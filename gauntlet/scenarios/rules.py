@@ -17,9 +17,12 @@ from gauntlet.scenarios.schema import (
     AnyTrigger,
     FollowRouteAction,
     FollowTrajectoryAction,
+    HazardBroadcast,
     Scenario,
     SignalPlan,
+    SpatBroadcast,
     SpeedAction,
+    Variations,
     WalkBehaviour,
 )
 
@@ -72,6 +75,57 @@ def _not_empty(field: str, noun: str) -> Callable[[Any], Iterator[Problem]]:
     return rule
 
 
+def _exclude(variations: Variations) -> Iterator[Problem]:
+    swept: dict[str, Any] = {k: list(v) for k, v in variations.grid.items()}
+    swept.update(variations.ranges)
+    for index, rule in enumerate(variations.exclude):
+        if not rule:
+            yield ("exclude", index), "expected at least one parameter, got an empty mapping"
+        for name, value in rule.items():
+            if name not in swept:
+                known = ", ".join(swept) or "none"
+                yield (
+                    ("exclude", index, name),
+                    f"'{name}' is not a grid or ranges parameter; swept: {known}",
+                )
+            elif name in variations.grid and not any(
+                value == g and isinstance(value, bool) == isinstance(g, bool) for g in swept[name]
+            ):
+                yield (
+                    ("exclude", index, name),
+                    f"{value!r} is not one of the grid values {swept[name]!r}; it excludes nothing",
+                )
+
+
+def _hazard_window(hazard: HazardBroadcast) -> Iterator[Problem]:
+    if hazard.until_s is not None and hazard.until_s <= hazard.from_s:
+        yield ("until_s",), f"must be after from_s ({hazard.from_s!r}), got {hazard.until_s!r}"
+
+
+def _v2x_stations(scenario: Scenario) -> Iterator[Problem]:
+    """Entity radios need the scenario's channel; station names are unique; only vehicles are emergency vehicles."""
+    for index, entity in enumerate(scenario.entities):
+        if entity.v2x is None:
+            continue
+        if scenario.v2x is None:
+            yield ("entities", index, "v2x"), "needs the scenario's v2x section (the channel)"
+        if entity.v2x.emergency and entity.type in ("pedestrian", "obstacle"):
+            yield (
+                ("entities", index, "v2x", "emergency"),
+                f"an emergency vehicle must be a vehicle, not a {entity.type}",
+            )
+    if scenario.v2x is None:
+        return
+    taken = {e.name: "an entity" for e in scenario.entities}
+    for index, unit in enumerate(scenario.v2x.roadside_units):
+        if unit.name in taken:
+            yield (
+                ("v2x", "roadside_units", index, "name"),
+                f"duplicate station name '{unit.name}' (already {taken[unit.name]})",
+            )
+        taken.setdefault(unit.name, "a roadside unit")
+
+
 #: The rule for each schema class that has one.
 RULES: dict[type, Callable[[Any], Iterator[Problem]]] = {
     SpeedAction: _speed_transition,
@@ -81,4 +135,8 @@ RULES: dict[type, Callable[[Any], Iterator[Problem]]] = {
     AllTrigger: _not_empty("conditions", "condition"),
     AnyTrigger: _not_empty("conditions", "condition"),
     SignalPlan: _not_empty("signals", "signal id"),
+    SpatBroadcast: _not_empty("signals", "signal id"),
+    HazardBroadcast: _hazard_window,
+    Variations: _exclude,
+    Scenario: _v2x_stations,
 }

@@ -49,6 +49,18 @@ from gauntlet.scenarios.positions import (  # noqa: F401 - part of the schema's 
     RelativeWorldPosition,
     WorldPosition,
 )
+from gauntlet.scenarios.sensing import (  # noqa: F401 - part of the schema's namespace
+    V2X,
+    EntityV2X,
+    HazardBroadcast,
+    ObjectSensor,
+    PathLoss,
+    Perception,
+    RoadsidePerception,
+    RoadsideUnit,
+    SpatBroadcast,
+    V2XChannel,
+)
 from gauntlet.scenarios.spec import param
 
 FORMAT_VERSION = 1
@@ -87,6 +99,60 @@ class ProceduralMap:
 
 
 MapSource = OpenDriveMap | ProceduralMap
+
+#: Semantic classes an imported asset can carry (CARLA's tags, by name).
+StaticSemantic = Literal[
+    "static",
+    "building",
+    "wall",
+    "fence",
+    "pole",
+    "traffic_sign",
+    "traffic_light",
+    "vegetation",
+    "terrain",
+    "ground",
+    "road",
+    "sidewalk",
+    "bridge",
+    "guard_rail",
+    "rail_track",
+    "water",
+    "other",
+]
+
+
+@dataclass(frozen=True)
+class AssetPose:
+    """Placement of an imported asset: a file point p lands at Rz(heading) (scale p) + (x, y, z)."""
+
+    x_m: float = param(0.0, doc="East coordinate of the asset's origin.")
+    y_m: float = param(0.0, doc="North coordinate of the asset's origin.")
+    z_m: float = param(0.0, doc="Height of the asset's origin above the map datum.")
+    heading_rad: float = param(0.0, doc="Yaw of the asset's frame, counter-clockwise from +x.")
+    scale: float = param(1.0, doc="Uniform scale of the file's coordinates.", gt=0.0)
+
+
+@dataclass(frozen=True)
+class StaticGeometry:
+    """A mesh or point cloud placed in the world as static geometry, for sensors and collisions.
+
+    Its footprint (the geometry 0.2-2 m above the datum, one convex piece per
+    connected part) becomes static obstacles for the collision check.
+    """
+
+    SHORTHAND: ClassVar[str] = "file"
+    file: str = param(
+        doc="A .ply or .obj mesh, or a .pcd or .ply point cloud, relative to the scenario file."
+    )
+    pose: AssetPose = param(doc="Where the file's frame goes in the world.", factory=AssetPose)
+    semantic: StaticSemantic = param("static", doc="Semantic class sensors report for it.")
+    kind: Literal["auto", "mesh", "points"] = param(
+        "auto", doc="How to read the file; auto: OBJ mesh, PCD points, PLY mesh if it has faces."
+    )
+    voxel_m: float = param(0.1, doc="Point clouds: edge of the cubes they are meshed with.", gt=0.0)
+    collision: bool = param(True, doc="Whether its footprint is an obstacle for collisions.")
+
 
 # --------------------------------------------------------------------------- entities
 
@@ -203,6 +269,9 @@ class Entity:
     route: tuple[Position, ...] = param(
         doc="Waypoints the entity's route passes through, in order.", factory=tuple
     )
+    v2x: EntityV2X | None = param(
+        None, doc="Its V2X radio; needs the scenario's v2x section. Default: see EntityV2X."
+    )
 
 
 @dataclass(frozen=True)
@@ -214,6 +283,9 @@ class Ego:
     params: dict[str, Any] = param(doc="Keyword arguments for the stack.", factory=dict)
     step_budget_s: float | None = param(
         None, doc="Largest time a stack step may take; exceeding it fails the run.", gt=0.0
+    )
+    perception: Perception | None = param(
+        None, doc="What the stack perceives; null: ground truth of every object within 150 m."
     )
 
 
@@ -532,6 +604,10 @@ class Variations:
     method: Literal["latin_hypercube", "uniform"] = param(
         "latin_hypercube", doc="How random draws are spread."
     )
+    exclude: tuple[dict[str, Scalar], ...] = param(
+        doc="Grid points to leave out: each mapping drops the points that match all its values.",
+        factory=tuple,
+    )
 
 
 @dataclass(frozen=True)
@@ -571,12 +647,18 @@ class Scenario:
     traffic_lights: tuple[SignalPlan, ...] = param(
         doc="Fixed-time plans for the map's signals.", factory=tuple
     )
+    static_geometry: tuple[StaticGeometry, ...] = param(
+        doc="Imported 3D geometry (meshes, point clouds) standing in the scene.", factory=tuple
+    )
     stop: StopConditions = param(doc="When the run ends.", factory=StopConditions)
     criteria: tuple[Criterion, ...] = param(
         doc="Pass criteria; default: no collision and no off-road for the ego.", factory=tuple
     )
     variations: Variations | None = param(
         None, doc="Parameter sweep that makes this a logical scenario."
+    )
+    v2x: V2X | None = param(
+        None, doc="V2X radio channel, connected traffic and roadside units; null: no V2X."
     )
     source: SourceInfo | None = field(default=None, compare=False, repr=False)
     #: The swept parameter values of a concrete scenario from a sweep (not a file key).

@@ -74,6 +74,8 @@ def assignments(v: Variations, seed: int = 0) -> list[dict[str, Scalar]]:
     out: list[dict[str, Scalar]] = []
     for point in itertools.product(*(axes[n] for n in names)):
         base = dict(zip(names, point, strict=True))
+        if any(excluded(base, rule) for rule in v.exclude):
+            continue
         point_seed = seed ^ int.from_bytes(
             hashlib.sha1(repr(sorted(base.items())).encode()).digest()[:4], "big"
         )
@@ -83,6 +85,16 @@ def assignments(v: Variations, seed: int = 0) -> list[dict[str, Scalar]]:
                 combined["sample"] = k
             out.append(combined)
     return out
+
+
+def excluded(point: Mapping[str, Scalar], rule: Mapping[str, Scalar]) -> bool:
+    """Whether a grid point matches every value of an ``exclude`` entry."""
+    return all(
+        name in point
+        and point[name] == value
+        and isinstance(point[name], bool) == isinstance(value, bool)  # true is not 1
+        for name, value in rule.items()
+    )
 
 
 def scenario_id(scenario: Scenario) -> str:

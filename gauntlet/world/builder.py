@@ -28,8 +28,11 @@ from gauntlet.maps.procedural import PROCEDURAL_MAPS
 from gauntlet.scenarios import schema as sc
 from gauntlet.scenarios.errors import ScenarioError, error_at
 from gauntlet.world.behaviours import apply_behaviour
+from gauntlet.world.perception import build_perception
 from gauntlet.world.signals import Cycle, SignalController, default_cycles
+from gauntlet.world.static_geometry import with_static_obstacles
 from gauntlet.world.storyboard import Storyboard, StoryboardCompiler
+from gauntlet.world.v2x import build_v2x
 from gauntlet.world.world import VEHICLE_TYPES, ActorInfo, MotionGroup, SignalStop, World
 
 DEFAULT_MODEL = {"pedestrian": "pedestrian", "obstacle": None}
@@ -289,6 +292,7 @@ def build_world(
     """
     external = external or set()
     network = load_network(scenario)
+    scenario = with_static_obstacles(scenario)  # imported 3D geometry's footprints
     table = LaneTable(network)
     resolver = _Resolver(scenario, network, table)
     rng = np.random.default_rng(np.random.SeedSequence(scenario.seed if seed is None else seed))
@@ -384,6 +388,11 @@ def build_world(
         apply_behaviour(world, k, behaviour, resolver.pose)
     world.drivers.localise(world.x, world.y, world.h, np.zeros(len(infos)), 0.0)
     _attach_storyboard(world, scenario, resolver)
+    run_seed = scenario.seed if seed is None else seed
+    world.perception = build_perception(scenario, world, run_seed)
+    world.v2x = build_v2x(scenario, world, resolver.pose, run_seed)
+    if world.v2x is not None:
+        world.v2x.step(world)  # what is due at t = 0
     return world
 
 

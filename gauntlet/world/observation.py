@@ -13,6 +13,8 @@ from gauntlet.world.world import World
 #: Route length the stack is given: what the ego could cover in the scenario at this speed.
 ROUTE_PLANNING_SPEED_MPS = 45.0
 ROUTE_MIN_M = 1000.0
+#: Length of the straight bridge a route lays from a lane to its neighbour, m.
+LANE_CHANGE_BRIDGE_M = 20.0
 
 
 class EgoRoute:
@@ -62,6 +64,29 @@ class EgoRoute:
         s, lat, i = self.bank.project(self._slot, guess, world.x[a : a + 1], world.y[a : a + 1])
         self.s, self.lateral, self.index = float(s[0]), float(lat[0]), int(i[0])
 
+    def speed_limits(self) -> np.ndarray:
+        """The speed limit at every route sample, m/s (the default where a lane has none)."""
+        lane = self.bank.lane[: len(self.path.s)]
+        limit = np.where(lane >= 0, self.table.speed_limit[np.maximum(lane, 0)], np.nan)
+        return np.where(np.isfinite(limit), limit, DEFAULT_SPEED_MPS)
+
+    def lane_changes(self) -> np.ndarray:
+        """Per route sample: +1 (-1) on the route's moves to the left (right) lane, else 0.
+
+        A move is the straight bridge that :func:`build_path` lays from one lane to
+        its neighbour; its samples still carry the lane it leaves.
+        """
+        lane = self.bank.lane[: len(self.path.s)]
+        out = np.zeros(len(lane), dtype=np.int8)
+        for i in np.flatnonzero((lane[1:] != lane[:-1]) & (lane[:-1] >= 0)) + 1:
+            before = int(lane[i - 1])
+            left, right = self.table.left[before], self.table.right[before]
+            side = int(lane[i] == left) - int(lane[i] == right)
+            if side:
+                start = int(np.searchsorted(self.path.s, self.path.s[i] - LANE_CHANGE_BRIDGE_M))
+                out[start:i] = side
+        return out
+
     def speed_limit(self) -> float:
         lane = int(self.bank.lane[self.index])
         limit = float(self.table.speed_limit[lane]) if lane >= 0 else np.nan
@@ -93,21 +118,32 @@ def episode_info(world: World, route: EgoRoute, scenario: str, seed: int) -> Epi
         max_decel_mps2=float(getattr(vp, "max_decel_mps2", 8.0)),
         max_steer_rad=float(getattr(vp, "max_steer_rad", 0.6)),
         network=world.network,
+        route_speed_limit_mps=route.speed_limits(),
+        route_lane_change=route.lane_changes(),
     )
 
 
 def observe(world: World, route: EgoRoute) -> Observation:
-    """Ground-truth observation of the route's ego: own state, objects, route position, next signal."""
+    """Observation of the route's ego: own state, objects, route position, next signal.
+
+    Ground truth, unless the ego has a perception (``world.perception``); a
+    connected ego finds its V2X inbox in ``sensors["v2x"]``.
+    """
     route.update(world)
     actor = route.actor
+    perception = world.perception.get(actor)
+    inbox = world.v2x.inbox(actor) if world.v2x is not None else None
     return Observation(
         time_s=world.time_s,
         ego=world.ego_state(actor),
-        objects=world.objects_near(actor),
+        objects=world.objects_near(actor) if perception is None else perception.objects(world),
         route_s=route.s,
         route_lateral_m=route.lateral,
         speed_limit_mps=route.speed_limit(),
-        signal=_signal_ahead(world, route),
+        signal=_signal_ahead(world, route)
+        if perception is None
+        else perception.signal(_signal_ahead(world, route)),
+        sensors={} if inbox is None else {"v2x": inbox},
     )
 
 

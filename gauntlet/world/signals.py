@@ -30,6 +30,21 @@ class Cycle:
             return YELLOW
         return RED
 
+    def next_change(self, t: float) -> tuple[float, str]:
+        """When after ``t`` the state next changes, and to what (zero-length phases skipped)."""
+        phase = (t + self.offset_s) % self.period_s
+        now = self.state_at(t)
+        after_green = YELLOW if self.yellow_s > 0.0 else RED
+        bounds = (
+            (self.green_s, after_green),
+            (self.green_s + self.yellow_s, RED),
+            (self.period_s, GREEN),
+        )
+        for bound, state in bounds:
+            if bound > phase and state != now:
+                return t - phase + bound, state
+        return t - phase + self.period_s + self.green_s, after_green
+
 
 class SignalController:
     """States of all signals in a world.
@@ -43,6 +58,8 @@ class SignalController:
         self.cycles = cycles
         self._override: dict[str, tuple[str, float]] = {}
         self.states: dict[str, str] = {sid: OFF for sid in self.ids}
+        #: The time ``states`` hold for (that of the last update).
+        self.updated_s = 0.0
 
     def force(self, signal_id: str, state: str, until_s: float = np.inf) -> None:
         """Hold ``signal_id`` in ``state`` until simulation time ``until_s``."""
@@ -50,8 +67,21 @@ class SignalController:
             raise KeyError(signal_id)
         self._override[signal_id] = (state, until_s)
 
+    def next_change(self, signal_id: str, t: float) -> tuple[float, str]:
+        """When after ``t`` the signal's state next changes, and to what (``inf`` if never)."""
+        cycle = self.cycles[signal_id]
+        forced = self._override.get(signal_id)
+        if forced is not None and t < forced[1]:
+            if not np.isfinite(forced[1]):
+                return np.inf, forced[0]
+            return forced[1], cycle.state_at(forced[1]) if cycle is not None else OFF
+        if cycle is None:
+            return np.inf, OFF
+        return cycle.next_change(t)
+
     def update(self, t: float) -> dict[str, str]:
         """Recompute every state for time ``t``; returns ``{signal_id: state}``."""
+        self.updated_s = t
         for sid in self.ids:
             forced = self._override.get(sid)
             if forced is not None and t < forced[1]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -24,6 +25,10 @@ from gauntlet.maps.network import RoadNetwork
 from gauntlet.world.collision import overlapping_pairs
 from gauntlet.world.recorder import Recorder
 from gauntlet.world.signals import RED, YELLOW, SignalController
+
+if TYPE_CHECKING:
+    from gauntlet.world.perception import EgoPerception
+    from gauntlet.world.v2x import V2XRadio
 
 VEHICLE_TYPES = frozenset({"car", "truck", "bus", "motorcycle", "bicycle"})
 OBSERVATION_RANGE_M = 150.0
@@ -121,6 +126,10 @@ class World:
     collisions: list[CollisionEvent] = field(default_factory=list)
     scripted: dict[int, ScriptedMotion] = field(default_factory=dict)
     stopped_by_collision: set[int] = field(default_factory=set)
+    #: The V2X radio (``gauntlet.world.v2x``), stepped after every step; None without V2X.
+    v2x: V2XRadio | None = None
+    #: Perception of actors whose stacks see through sensors (``gauntlet.world.perception``).
+    perception: dict[int, EgoPerception] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         n = len(self.actors)
@@ -256,6 +265,8 @@ class World:
         self._detect_collisions()
         self.off_road = ~self.network.on_drivable(self.x, self.y)
         self._record()
+        if self.v2x is not None:
+            self.v2x.step(self)
 
     def _behaviours(self, signal_states: Mapping[str, str]) -> None:
         if self.signal_stops:

@@ -33,6 +33,14 @@ VARIANTS = {
     "roundabout_five_arms_two_lanes": {"arms": 5, "lanes": 2, "radius_m": 30.0},
     "highway": {},
     "highway_without_ramp": {"on_ramp": False},
+    "corridor": {},
+    "corridor_short_two_lanes": {
+        "length_m": 2000.0,
+        "lanes": 2,
+        "curve_angle_rad": 0.0,
+        "work_zone_m": 150.0,
+        "urban_lanes": 2,
+    },
 }
 
 
@@ -54,8 +62,9 @@ def test_registry_names():
         "t_junction",
         "roundabout",
         "highway",
+        "corridor",
     }
-    with pytest.raises(KeyError, match="known maps: curve, highway"):
+    with pytest.raises(KeyError, match="known maps: corridor, curve, highway"):
         procedural_map("maze")
 
 

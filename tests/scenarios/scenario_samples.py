@@ -122,6 +122,14 @@ storyboard:
       - stop: {entity: cyclist, decel_mps2: 2}
 traffic_lights:
   - {signals: ["12", "13"], green_s: 15, yellow_s: 3, red_s: 20, offset_s: 4}
+static_geometry:
+  - site.ply
+  - file: scan.pcd
+    pose: {x_m: 30, y_m: 12, z_m: 0.1, heading_rad: 0.5, scale: 1.5}
+    semantic: vegetation
+    kind: points
+    voxel_m: 0.2
+    collision: false
 stop:
   duration_s: 60
   on_collision: false

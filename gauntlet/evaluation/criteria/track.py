@@ -131,8 +131,9 @@ class RouteTrack:
         """Per recorded step: is the actor driving against the direction of the lane it is on?
 
         An actor moving (faster than :data:`MOVING_MPS`) inside its route lane
-        compares its direction of motion with the route's heading. Anywhere
-        else the lane under it is looked up (every :data:`LOCATE_INTERVAL_S`,
+        compares its direction of motion with the route's heading, and so does
+        one in a neighbour lane of the same direction. Anywhere else the lane
+        under it is looked up (every :data:`LOCATE_INTERVAL_S`,
         preferring lanes that match its direction, so junction lanes of other
         directions do not count); off every lane it is not driving the wrong way.
         """
@@ -149,8 +150,14 @@ class RouteTrack:
         motion = np.where(v < 0, h + np.pi, h)
         against_route = np.abs(wrap(motion - self.heading[rs.index])) > threshold_rad
         in_route_lane = self.in_lane(rs.lateral, rs.index, 0.0)
-        flags = moving & in_route_lane & against_route
-        unsure = moving & ~in_route_lane
+        # In a neighbour lane of the route lane's direction (passing), that lane runs
+        # along the route: no need to look it up.
+        table, lane = self.world.lanes, self.lane[rs.index]
+        known = lane >= 0
+        side = np.where(rs.lateral > 0, table.left[lane * known], table.right[lane * known])
+        beside = known & (side >= 0) & (np.abs(rs.lateral) <= 3.0 * self.half_width[rs.index])
+        flags = moving & (in_route_lane | beside) & against_route
+        unsure = moving & ~in_route_lane & ~beside
         every = max(1, int(round(LOCATE_INTERVAL_S / self.world.dt)))
         network = self.world.network
         last_check, last_flag = -every, False

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from gauntlet.maps.network import RoadNetwork
+from gauntlet.maps.procedural.corridor import corridor
 from gauntlet.maps.procedural.highway import highway
 from gauntlet.maps.procedural.junctions import t_junction, x_junction
 from gauntlet.maps.procedural.roads import curve, straight
@@ -24,6 +25,7 @@ PROCEDURAL_MAPS: dict[str, Callable[..., RoadNetwork]] = {
     "t_junction": t_junction,
     "roundabout": roundabout,
     "highway": highway,
+    "corridor": corridor,
 }
 
 
@@ -43,6 +45,7 @@ def procedural_map(name: str, **parameters: object) -> RoadNetwork:
 
 __all__ = [
     "PROCEDURAL_MAPS",
+    "corridor",
     "curve",
     "highway",
     "procedural_map",

@@ -1,0 +1,167 @@
+"""A signalised four-way crossroads of two-way streets, placed anywhere on a map.
+
+Used by the composite route maps (:mod:`gauntlet.maps.procedural.corridor`) for their
+urban part. The layout follows :func:`~gauntlet.maps.procedural.junctions.x_junction`:
+the arms point in the compass directions and run from their far end towards the
+junction, so approach lanes are the right lanes ``-1 ... -n`` and departure lanes the
+left lanes ``1 ... n``; one connecting road per pair of arms carries both directions
+(a line between opposite arms, a quarter circle between neighbours); every approach has
+a dynamic signal ``"sig_<arm>"`` with its stop line at the end of its approach lanes.
+Unlike ``x_junction`` the centre and each arm's length are free, and the ids are those
+of :data:`ARM_ROAD_IDS`, :data:`JUNCTION_ID` and :data:`CONNECTING_ROAD_IDS`, so the
+crossroads can sit in a network beside other roads.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from itertools import combinations
+
+from gauntlet.maps._numeric import wrap_angle
+from gauntlet.maps.model import Connection, Junction, RoadLink, Signal
+from gauntlet.maps.procedural._build import (
+    PlanBuilder,
+    Pose,
+    carriageway,
+    lane,
+    require_count,
+    require_positive,
+    road,
+    section,
+)
+from gauntlet.maps.procedural.junctions import ARM_HEADINGS, TRAFFIC_LIGHT_TYPE
+from gauntlet.maps.road import Road
+
+ARMS = ("north", "east", "south", "west")
+#: Arm road ids.
+ARM_ROAD_IDS = {"west": "10", "east": "11", "north": "12", "south": "13"}
+#: Id of the junction.
+JUNCTION_ID = "300"
+#: Connecting road ids per pair of arms (the first arm named is at the road's start).
+CONNECTING_ROAD_IDS = {pair: str(301 + index) for index, pair in enumerate(combinations(ARMS, 2))}
+
+
+def half_size(lanes_per_direction: int, lane_width_m: float, corner_radius_m: float) -> float:
+    """Distance from the crossroads centre to the end of each arm, m."""
+    return lanes_per_direction * lane_width_m + corner_radius_m
+
+
+def _signal(arm: str, arm_length_m: float, lanes: int, lane_width_m: float) -> Signal:
+    return Signal(
+        id=f"sig_{arm}",
+        road=ARM_ROAD_IDS[arm],
+        s=arm_length_m,
+        t=-(lanes * lane_width_m + 0.5),
+        orientation="+",
+        dynamic=True,
+        type=TRAFFIC_LIGHT_TYPE,
+        subtype="-1",
+        name=f"sig_{arm}",
+        country="DE",
+        z_offset=2.5,
+        height=0.9,
+        width=0.35,
+        validity=((-lanes, -1),),
+    )
+
+
+def crossroads(
+    centre: Pose,
+    arm_lengths_m: Mapping[str, float],
+    *,
+    lanes_per_direction: int,
+    lane_width_m: float,
+    speed_limit_mps: float,
+    corner_radius_m: float = 6.0,
+    west_predecessor: RoadLink | None = None,
+) -> tuple[list[Road], Junction]:
+    """The roads and the junction of a signalised crossroads centred on ``centre``.
+
+    Only the position of ``centre`` is used: the arms always point north, east, south
+    and west.
+
+    Args:
+        centre: Centre of the junction area.
+        arm_lengths_m: Length of each arm road by compass name (all four needed), m.
+        lanes_per_direction: Lanes per direction on every arm.
+        lane_width_m: Lane width, m.
+        speed_limit_mps: Speed limit of every road, m/s.
+        corner_radius_m: Kerb radius of the corners, m.
+        west_predecessor: Road the west arm's start links to (its approach lane ``-1``
+            continues the linked road's lane ``-1``), if any.
+
+    Raises:
+        ValueError: If a parameter is out of range or an arm length is missing.
+    """
+    require_count("lanes_per_direction", lanes_per_direction, 1)
+    require_positive(
+        lane_width_m=lane_width_m, speed_limit_mps=speed_limit_mps, corner_radius_m=corner_radius_m
+    )
+    missing = [arm for arm in ARMS if arm not in arm_lengths_m]
+    if missing:
+        raise ValueError(f"arm_lengths_m has no length for {', '.join(missing)}")
+    require_positive(**{f"{arm}_arm_length_m": arm_lengths_m[arm] for arm in ARMS})
+    n, w = lanes_per_direction, lane_width_m
+    half = half_size(n, w, corner_radius_m)
+    roads = []
+    for arm in ARMS:
+        heading = ARM_HEADINGS[arm]
+        far = half + arm_lengths_m[arm]
+        start = Pose(
+            centre.x + far * math.cos(heading),
+            centre.y + far * math.sin(heading),
+            heading + math.pi,
+        )
+        right = carriageway(n, w, -1)
+        predecessor = None
+        if arm == "west" and west_predecessor is not None:
+            predecessor = west_predecessor
+            right[0] = lane(-1, w, road_mark=right[0].road_marks[0].type, predecessors=(-1,))
+        roads.append(
+            road(
+                ARM_ROAD_IDS[arm],
+                PlanBuilder(start).line(arm_lengths_m[arm]),
+                [section(0.0, carriageway(n, w, +1), right)],
+                name=f"arm_{arm}",
+                predecessor=predecessor,
+                successor=RoadLink("junction", JUNCTION_ID),
+                speed_limit_mps=speed_limit_mps,
+                signals=[_signal(arm, arm_lengths_m[arm], n, w)],
+            )
+        )
+
+    connections: list[Connection] = []
+    for first, second in combinations(ARMS, 2):
+        road_id = CONNECTING_ROAD_IDS[first, second]
+        a, b = ARM_HEADINGS[first], ARM_HEADINGS[second]
+        plan = PlanBuilder(
+            Pose(centre.x + half * math.cos(a), centre.y + half * math.sin(a), a + math.pi)
+        )
+        turn = float(wrap_angle(b - (a + math.pi)))
+        if abs(turn) < 1e-9:
+            plan.line(2.0 * half)
+        else:
+            plan.arc(half * abs(turn), math.copysign(1.0 / half, turn))
+        right_lanes = [lane(-k, w, predecessors=(-k,), successors=(k,)) for k in range(1, n + 1)]
+        left_lanes = [lane(k, w, predecessors=(k,), successors=(-k,)) for k in range(1, n + 1)]
+        roads.append(
+            road(
+                road_id,
+                plan,
+                [section(0.0, left_lanes, right_lanes, center_mark="none")],
+                name=f"connection_{first}_{second}",
+                junction=JUNCTION_ID,
+                predecessor=RoadLink("road", ARM_ROAD_IDS[first], "end"),
+                successor=RoadLink("road", ARM_ROAD_IDS[second], "end"),
+                speed_limit_mps=speed_limit_mps,
+            )
+        )
+        for arm, contact, links in (
+            (first, "start", tuple((-k, -k) for k in range(1, n + 1))),
+            (second, "end", tuple((-k, k) for k in range(1, n + 1))),
+        ):
+            connections.append(
+                Connection(str(len(connections)), ARM_ROAD_IDS[arm], road_id, contact, links)
+            )
+    return roads, Junction(JUNCTION_ID, tuple(connections), name="signalised_crossroads")
