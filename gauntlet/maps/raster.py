@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterable
 
 import numpy as np
+from numba import njit
 
 from gauntlet.maps.lane_frame import LaneFrame
 
@@ -108,9 +109,17 @@ def _fill_polygons(
     first = np.ceil((start_x - x0) / resolution - 0.5).astype(np.intp)
     stop = np.ceil((end_x - x0) / resolution - 0.5).astype(np.intp)
     keep = stop > first
-    marks = np.zeros((shape[0], shape[1] + 1), dtype=np.int16)  # counts overlapping lanes
-    np.add.at(marks, (start_row[keep], first[keep]), 1)
-    np.add.at(marks, (start_row[keep], stop[keep]), -1)
-    np.cumsum(marks, axis=1, out=marks)
-    cells[:, :] = marks[:, :-1] > 0
+    _fill_spans(cells, start_row[keep], first[keep], stop[keep])
     return cells
+
+
+@njit(cache=True)
+def _fill_spans(cells: np.ndarray, row: np.ndarray, first: np.ndarray, stop: np.ndarray) -> None:
+    """Mark ``cells[row[k], first[k]:stop[k]]``; spans are clipped to the raster."""
+    ny, nx = cells.shape
+    for k in range(row.shape[0]):
+        r = row[k]
+        if r < 0 or r >= ny:
+            continue
+        for c in range(max(first[k], 0), min(stop[k], nx)):
+            cells[r, c] = True
