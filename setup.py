@@ -1,12 +1,23 @@
-"""Ships the scenario library (``scenarios/``) inside the package as ``gauntlet._library``."""
+"""Ships the scenario library (``scenarios/``) and the assets (``assets/``) inside the package.
+
+They become ``gauntlet._library`` and ``gauntlet._assets``; see ``gauntlet.library``.
+"""
 
 from setuptools import find_packages, setup
 
 setup(
-    packages=[*find_packages(include=["gauntlet*"]), "gauntlet._library"],
-    package_dir={"gauntlet._library": "scenarios"},
+    packages=[*find_packages(include=["gauntlet*"]), "gauntlet._library", "gauntlet._assets"],
+    package_dir={"gauntlet._library": "scenarios", "gauntlet._assets": "assets"},
     package_data={
         "gauntlet": ["py.typed"],
         "gauntlet._library": ["*.yaml", "*/*.yaml", "*/*/*.yaml", "*/*.xodr", "*/*/*.xodr"],
+        "gauntlet._assets": [
+            "maps/*.xodr",
+            "maps/LICENSE.*",
+            "maps/README.md",
+            "scenes/*.ply",
+            "scenes/*.pcd",
+            "scenes/*.obj",
+        ],
     },
 )

@@ -81,7 +81,9 @@ class OpenDriveMap:
 
     KIND: ClassVar[str] = "opendrive"
     SHORTHAND: ClassVar[str] = "file"
-    file: str = param(doc="Path to the .xodr file, relative to the scenario file.")
+    file: str = param(
+        doc="Path to the .xodr file: relative to the scenario file, else to Gauntlet's assets folder."
+    )
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,8 @@ class StaticGeometry:
 
     SHORTHAND: ClassVar[str] = "file"
     file: str = param(
-        doc="A .ply or .obj mesh, or a .pcd or .ply point cloud, relative to the scenario file."
+        doc="A .ply or .obj mesh, or a .pcd or .ply point cloud: relative to the scenario "
+        "file, else to Gauntlet's assets folder."
     )
     pose: AssetPose = param(doc="Where the file's frame goes in the world.", factory=AssetPose)
     semantic: StaticSemantic = param("static", doc="Semantic class sensors report for it.")

@@ -23,6 +23,7 @@ from gauntlet.agents.profiles import STEP
 from gauntlet.agents.walkers import Walkers
 from gauntlet.dynamics.base import motion_model
 from gauntlet.dynamics.presets import VehicleParams, preset
+from gauntlet.library import AssetNotFoundError, resolve_asset
 from gauntlet.maps.network import RoadNetwork
 from gauntlet.maps.procedural import PROCEDURAL_MAPS
 from gauntlet.scenarios import schema as sc
@@ -73,11 +74,14 @@ def load_network(scenario: sc.Scenario) -> RoadNetwork:
                 if src and src.file and not src.file.startswith("<")
                 else Path.cwd()
             )
-            path = (base / file).resolve()
-            if not path.is_file():
+            try:
+                path = resolve_asset(file, base)
+            except AssetNotFoundError as exc:
                 raise error_at(
-                    src, ("map", "opendrive", "file"), f"OpenDRIVE file not found: {path}"
-                )
+                    src,
+                    ("map", "opendrive", "file"),
+                    f"OpenDRIVE file {file!r} not found; {exc.looked_for}",
+                ) from exc
             try:
                 return _opendrive(str(path), path.stat().st_mtime_ns)
             except ValueError as exc:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from gauntlet.library import AssetNotFoundError, resolve_asset
 from gauntlet.maps.footprint import Footprint, convex_hull, enclosing_rectangle
 from gauntlet.maps.scene import AssetPose, SceneAsset, SceneAssetError, load_scene_asset
 from gauntlet.scenarios import schema as sc
@@ -48,10 +49,13 @@ def load_static_geometry(scenario: sc.Scenario) -> tuple[SceneAsset, ...]:
     )
     assets = []
     for k, item in enumerate(scenario.static_geometry):
-        path = (base / item.file).resolve()
         key = ("static_geometry", k, "file")
-        if not path.is_file():
-            raise error_at(src, key, f"static geometry file not found: {path}")
+        try:
+            path = resolve_asset(item.file, base)
+        except AssetNotFoundError as exc:
+            raise error_at(
+                src, key, f"static geometry file {item.file!r} not found; {exc.looked_for}"
+            ) from exc
         p = item.pose
         pose = AssetPose(p.x_m, p.y_m, p.z_m, p.heading_rad, p.scale)
         try:
