@@ -18,7 +18,6 @@ import math
 from collections.abc import Mapping
 from itertools import combinations
 
-from gauntlet.maps._numeric import wrap_angle
 from gauntlet.maps.model import Connection, Junction, RoadLink, Signal
 from gauntlet.maps.procedural._build import (
     PlanBuilder,
@@ -30,7 +29,11 @@ from gauntlet.maps.procedural._build import (
     road,
     section,
 )
-from gauntlet.maps.procedural.junctions import ARM_HEADINGS, TRAFFIC_LIGHT_TYPE
+from gauntlet.maps.procedural.junctions import (
+    ARM_HEADINGS,
+    TRAFFIC_LIGHT_TYPE,
+    connecting_road,
+)
 from gauntlet.maps.road import Road
 
 ARMS = ("north", "east", "south", "west")
@@ -134,27 +137,17 @@ def crossroads(
     connections: list[Connection] = []
     for first, second in combinations(ARMS, 2):
         road_id = CONNECTING_ROAD_IDS[first, second]
-        a, b = ARM_HEADINGS[first], ARM_HEADINGS[second]
-        plan = PlanBuilder(
-            Pose(centre.x + half * math.cos(a), centre.y + half * math.sin(a), a + math.pi)
-        )
-        turn = float(wrap_angle(b - (a + math.pi)))
-        if abs(turn) < 1e-9:
-            plan.line(2.0 * half)
-        else:
-            plan.arc(half * abs(turn), math.copysign(1.0 / half, turn))
-        right_lanes = [lane(-k, w, predecessors=(-k,), successors=(k,)) for k in range(1, n + 1)]
-        left_lanes = [lane(k, w, predecessors=(k,), successors=(-k,)) for k in range(1, n + 1)]
         roads.append(
-            road(
+            connecting_road(
                 road_id,
-                plan,
-                [section(0.0, left_lanes, right_lanes, center_mark="none")],
-                name=f"connection_{first}_{second}",
-                junction=JUNCTION_ID,
-                predecessor=RoadLink("road", ARM_ROAD_IDS[first], "end"),
-                successor=RoadLink("road", ARM_ROAD_IDS[second], "end"),
-                speed_limit_mps=speed_limit_mps,
+                (first, second),
+                ARM_ROAD_IDS,
+                JUNCTION_ID,
+                half,
+                n,
+                w,
+                speed_limit_mps,
+                centre=(centre.x, centre.y),
             )
         )
         for arm, contact, links in (

@@ -24,6 +24,7 @@ Ids (the same in both layouts):
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from itertools import combinations
 
 from gauntlet.maps._numeric import wrap_angle
@@ -40,6 +41,7 @@ from gauntlet.maps.procedural._build import (
     section,
 )
 from gauntlet.maps.procedural.roads import URBAN_SPEED_MPS
+from gauntlet.maps.road import Road
 
 ARM_HEADINGS = {"north": math.pi / 2, "east": 0.0, "south": -math.pi / 2, "west": math.pi}
 ARM_ROAD_IDS = {"north": "1", "east": "2", "south": "3", "west": "4"}
@@ -113,25 +115,16 @@ def _arm_junction(
     connections: list[Connection] = []
     for first, second in combinations(arms, 2):
         road_id = CONNECTING_ROAD_IDS[first, second]
-        a, b = ARM_HEADINGS[first], ARM_HEADINGS[second]
-        plan = PlanBuilder(Pose(half_size * math.cos(a), half_size * math.sin(a), a + math.pi))
-        turn = float(wrap_angle(b - (a + math.pi)))
-        if abs(turn) < 1e-9:
-            plan.line(2.0 * half_size)
-        else:
-            plan.arc(half_size * abs(turn), math.copysign(1.0 / half_size, turn))
-        right = [lane(-k, w, predecessors=(-k,), successors=(k,)) for k in range(1, n + 1)]
-        left = [lane(k, w, predecessors=(k,), successors=(-k,)) for k in range(1, n + 1)]
         roads.append(
-            road(
+            connecting_road(
                 road_id,
-                plan,
-                [section(0.0, left, right, center_mark="none")],
-                name=f"connection_{first}_{second}",
-                junction=JUNCTION_ID,
-                predecessor=RoadLink("road", ARM_ROAD_IDS[first], "end"),
-                successor=RoadLink("road", ARM_ROAD_IDS[second], "end"),
-                speed_limit_mps=speed_limit_mps,
+                (first, second),
+                ARM_ROAD_IDS,
+                JUNCTION_ID,
+                half_size,
+                n,
+                w,
+                speed_limit_mps,
             )
         )
         connections.append(
@@ -153,6 +146,47 @@ def _arm_junction(
             )
         )
     return RoadNetwork(roads, [Junction(JUNCTION_ID, tuple(connections), name=name)])
+
+
+def connecting_road(
+    road_id: str,
+    arms: tuple[str, str],
+    arm_road_ids: Mapping[str, str],
+    junction_id: str,
+    half_size: float,
+    lanes: int,
+    lane_width_m: float,
+    speed_limit_mps: float,
+    centre: tuple[float, float] = (0.0, 0.0),
+) -> Road:
+    """The junction road from arm ``arms[0]`` to arm ``arms[1]`` of a four-way box.
+
+    It starts at the first arm's edge of the ``2 half_size`` box around ``centre``
+    and is a straight line across, or a circular arc of radius ``half_size``
+    for a turn; ``lanes`` lanes each way, linked to the arms' end lanes.
+    """
+    first, second = arms
+    a, b = ARM_HEADINGS[first], ARM_HEADINGS[second]
+    x, y = centre
+    plan = PlanBuilder(Pose(x + half_size * math.cos(a), y + half_size * math.sin(a), a + math.pi))
+    turn = float(wrap_angle(b - (a + math.pi)))
+    if abs(turn) < 1e-9:
+        plan.line(2.0 * half_size)
+    else:
+        plan.arc(half_size * abs(turn), math.copysign(1.0 / half_size, turn))
+    w = lane_width_m
+    right = [lane(-k, w, predecessors=(-k,), successors=(k,)) for k in range(1, lanes + 1)]
+    left = [lane(k, w, predecessors=(k,), successors=(-k,)) for k in range(1, lanes + 1)]
+    return road(
+        road_id,
+        plan,
+        [section(0.0, left, right, center_mark="none")],
+        name=f"connection_{first}_{second}",
+        junction=junction_id,
+        predecessor=RoadLink("road", arm_road_ids[first], "end"),
+        successor=RoadLink("road", arm_road_ids[second], "end"),
+        speed_limit_mps=speed_limit_mps,
+    )
 
 
 def x_junction(
