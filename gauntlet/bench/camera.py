@@ -16,12 +16,11 @@ road and every actor (the *raw* cast: no look-ups, no images);
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import numpy as np
 
-from gauntlet.bench.lidar import actor_boxes
+from gauntlet.bench.lidar import actor_boxes, time_against_raw
 from gauntlet.bench.step import highway_scene
 from gauntlet.maps.surface import road_surface
 from gauntlet.sensors.base import Mount
@@ -69,21 +68,9 @@ def bench_camera(quick: bool = False) -> dict[str, Any]:
     def raw_cast() -> None:
         raw.cast_rays(rays_tensor)
 
-    warmup, frames, repeats = (2, 3, 2) if quick else (5, 10, 7)
-    for _ in range(warmup):
-        frame()
-        raw_cast()
-    frame_s, raw_s, counts = [], [], []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        for _ in range(frames):
-            counts.append(frame())
-        frame_s.append((time.perf_counter() - t0) / frames)
-        t0 = time.perf_counter()
-        for _ in range(frames):
-            raw_cast()
-        raw_s.append((time.perf_counter() - t0) / frames)
-    f, r = float(np.median(frame_s)), float(np.median(raw_s))
+    timing = time_against_raw(frame, raw_cast, quick)
+    f, r, counts = timing.frame_s, timing.raw_s, timing.outputs
+    frames, repeats = timing.frames, timing.repeats
     n_rays = camera.pixels
     hit, actor_pixels = (int(np.median(c)) for c in zip(*counts, strict=True))
     return {
@@ -98,9 +85,9 @@ def bench_camera(quick: bool = False) -> dict[str, Any]:
         "frames_per_repeat": frames,
         "repeats": repeats,
         "frame_ms": round(1e3 * f, 2),
-        "frame_ms_best": round(1e3 * min(frame_s), 2),
+        "frame_ms_best": round(1e3 * timing.frame_best_s, 2),
         "frames_per_s": round(1.0 / f, 1),
-        "frames_per_s_best": round(1.0 / min(frame_s), 1),
+        "frames_per_s_best": round(1.0 / timing.frame_best_s, 1),
         "raw_cast_ms": round(1e3 * r, 2),
         "raw_cast_frames_per_s": round(1.0 / r, 1),
         "raw_cast_rays_per_s": round(n_rays / r),

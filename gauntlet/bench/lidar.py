@@ -17,7 +17,9 @@ point output); ``fraction_of_raw_rate`` is the raw cast time over the frame time
 from __future__ import annotations
 
 import time
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
@@ -31,6 +33,8 @@ from gauntlet.sensors.scene import Boxes, RaycastScene, boxes_mesh
 from gauntlet.sensors.semantic import ACTOR_SEMANTIC
 from gauntlet.world.builder import build_world
 from gauntlet.world.world import World
+
+T = TypeVar("T")
 
 CHANNELS, COLUMNS, ROTATION_HZ = 64, 2048, 10.0
 TARGET_POINTS_PER_S = 10_000_000
@@ -108,22 +112,10 @@ def bench_lidar(quick: bool = False) -> dict[str, Any]:
     def raw_cast() -> None:
         raw.cast_rays(rays_tensor)
 
-    warmup, frames, repeats = (2, 3, 2) if quick else (5, 10, 7)
-    for _ in range(warmup):
-        frame()
-        raw_cast()
-    frame_s, raw_s, points = [], [], []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        for _ in range(frames):
-            points.append(frame())
-        frame_s.append((time.perf_counter() - t0) / frames)
-        t0 = time.perf_counter()
-        for _ in range(frames):
-            raw_cast()
-        raw_s.append((time.perf_counter() - t0) / frames)
+    timing = time_against_raw(frame, raw_cast, quick)
+    f, r, points = timing.frame_s, timing.raw_s, timing.outputs
+    frames, repeats = timing.frames, timing.repeats
     n_rays = lidar.rays_per_sweep
-    f, r = float(np.median(frame_s)), float(np.median(raw_s))
     return {
         "channels": CHANNELS,
         "columns": config.columns,
@@ -134,9 +126,9 @@ def bench_lidar(quick: bool = False) -> dict[str, Any]:
         "frames_per_repeat": frames,
         "repeats": repeats,
         "frame_ms": round(1e3 * f, 2),
-        "frame_ms_best": round(1e3 * min(frame_s), 2),
+        "frame_ms_best": round(1e3 * timing.frame_best_s, 2),
         "points_per_s": round(n_rays / f),
-        "points_per_s_best": round(n_rays / min(frame_s)),
+        "points_per_s_best": round(n_rays / timing.frame_best_s),
         "returns_per_s": round(float(np.median(points)) / f),
         "raw_cast_ms": round(1e3 * r, 2),
         "raw_cast_rays_per_s": round(n_rays / r),
@@ -144,3 +136,44 @@ def bench_lidar(quick: bool = False) -> dict[str, Any]:
         "target_points_per_s": TARGET_POINTS_PER_S,
         "target_fraction_of_raw_rate": TARGET_FRACTION_OF_RAW,
     }
+
+
+@dataclass(frozen=True)
+class FrameTiming(Generic[T]):
+    """Timed frames against the raw cast of the same rays (medians over repeats)."""
+
+    frame_s: float
+    frame_best_s: float
+    raw_s: float
+    frames: int
+    repeats: int
+    outputs: list[T]
+
+
+def time_against_raw(
+    frame: Callable[[], T], raw_cast: Callable[[], object], quick: bool
+) -> FrameTiming[T]:
+    """Seconds per ``frame()`` and per ``raw_cast()``, timed in alternating blocks
+    after a warm-up, with every frame's return value."""
+    warmup, frames, repeats = (2, 3, 2) if quick else (5, 10, 7)
+    for _ in range(warmup):
+        frame()
+        raw_cast()
+    frame_s, raw_s, outputs = [], [], []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        for _ in range(frames):
+            outputs.append(frame())
+        frame_s.append((time.perf_counter() - t0) / frames)
+        t0 = time.perf_counter()
+        for _ in range(frames):
+            raw_cast()
+        raw_s.append((time.perf_counter() - t0) / frames)
+    return FrameTiming(
+        float(np.median(frame_s)),
+        min(frame_s),
+        float(np.median(raw_s)),
+        frames,
+        repeats,
+        outputs,
+    )
