@@ -10,6 +10,7 @@ setup(
     package_dir={"gauntlet._library": "scenarios", "gauntlet._assets": "assets"},
     package_data={
         "gauntlet": ["py.typed"],
+        "gauntlet.envs": ["scenarios/*.yaml"],
         "gauntlet._library": ["*.yaml", "*/*.yaml", "*/*/*.yaml", "*/*.xodr", "*/*/*.xodr"],
         "gauntlet._assets": [
             "maps/*.xodr",

@@ -13,6 +13,7 @@ BENCHMARKS: dict[str, str] = {
     "camera": "gauntlet.bench.camera:bench_camera",
     "quadrotor": "gauntlet.bench.quadrotor:bench_quadrotor",
     "carla": "gauntlet.bench.carla:bench_carla",
+    "env": "gauntlet.bench.env:bench_env",
 }
 
 
