@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gauntlet.agents.distance_keeping import DistanceKeeping, keeping_acceleration
 from gauntlet.agents.idm import IdmParams, idm_acceleration, mobil_gain
 from gauntlet.agents.kernels import (
     nearest_ahead,
@@ -133,6 +134,7 @@ class LaneDrivers:
         self.horizon = np.full(n, PATH_HORIZON_M)
         self.offset = Transitions.empty(n)
         self.speed = Transitions.empty(n)
+        self.keep = DistanceKeeping.empty(n)
         self.prev_lane = np.full(n, -1, np.int64)
         self.last_change_t = np.full(n, -np.inf)
         self.last_accel = np.zeros(n)
@@ -208,14 +210,21 @@ class LaneDrivers:
         """Acceleration and steering commands for every slot."""
         a = self.actor
         xa, ya, ha, va = x[a], y[a], h[a], v[a]
-        steer = self._steer(t, xa, ya, ha, va)
+        # Backing up (a negative target speed), a driver holds the wheel straight:
+        # it reverses along its heading; pure pursuit only tracks a path ahead.
+        steer = np.where(va < 0.0, 0.0, self._steer(t, xa, ya, ha, va))
         v_ref, a_ref = self._speed_reference(t, va)
         accel = a_ref + SPEED_GAIN * (v_ref - va)
         gap, lead_v = self._gaps(xa, ya, ha, va, obstacles, stops)
         self.gap, self.leader_speed = gap, lead_v
         idm = idm_acceleration(va, np.maximum(v_ref, 0.1), gap, va - lead_v, self.idm)
         free = ~self.speed.active
-        accel = np.where(self.follow, np.where(free, idm, np.minimum(accel, idm)), accel)
+        # Car following looks ahead only: a driver told to reverse tracks its speed.
+        follow = self.follow & (v_ref >= 0.0)
+        accel = np.where(follow, np.where(free, idm, np.minimum(accel, idm)), accel)
+        keeping = np.flatnonzero(self.keep.active)
+        if len(keeping):
+            accel[keeping] = keeping_acceleration(self.keep, keeping, a, x, y, h, v)
         self.last_accel = accel
         if t >= self._next_mobil_t:
             self._next_mobil_t = t + self.mobil_interval_s

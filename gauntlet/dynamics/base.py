@@ -54,6 +54,20 @@ class MotionModel:
         """
         raise NotImplementedError
 
+    def set_min_speed(self, rows: np.ndarray | int, min_speed_mps: float) -> None:
+        """Change the lower speed bound of the actors in ``rows`` from the next step on.
+
+        0 stops a braking vehicle at a standstill; a negative bound lets it back
+        up to that (signed) speed. Models with speed bounds keep them in
+        ``_min_speed``; the others raise ``NotImplementedError``.
+        """
+        bounds = getattr(self, "_min_speed", None)
+        if not isinstance(bounds, np.ndarray):
+            raise NotImplementedError(f"{type(self).__name__} has no lower speed bound")
+        if min_speed_mps > 0.0:
+            raise ValueError(f"min_speed_mps must be <= 0, got {min_speed_mps!r}")
+        bounds[rows] = min_speed_mps
+
     def check_step_args(self, state: np.ndarray, control: np.ndarray, dt: float) -> None:
         """Raise ``ValueError`` unless ``state``, ``control`` and ``dt`` fit this model.
 

@@ -39,6 +39,10 @@ class VehicleParams:
         yaw_inertia_kgm2: Moment of inertia about the vertical axis through the
             centre of mass, kg m^2.
         max_speed_mps: Highest forward speed, m/s.
+        max_reverse_speed_mps: Highest speed when backing up, m/s (positive). A
+            vehicle reverses only when told to drive backwards (a negative target
+            speed); 3 m/s (about walking pace plus) by default, as a reverse gear
+            manoeuvres at a few m/s.
         max_accel_mps2: Highest longitudinal acceleration, m/s^2.
         max_decel_mps2: Highest braking deceleration (positive), m/s^2.
         max_steer_rad: Largest road-wheel steering angle, rad.
@@ -72,6 +76,7 @@ class VehicleParams:
     friction_coefficient: float = 1.0
     pacejka_front: PacejkaTyre | None = None
     pacejka_rear: PacejkaTyre | None = None
+    max_reverse_speed_mps: float = 3.0
 
     def __post_init__(self) -> None:
         positive = (
@@ -81,6 +86,7 @@ class VehicleParams:
             "mass_kg",
             "yaw_inertia_kgm2",
             "max_speed_mps",
+            "max_reverse_speed_mps",
             "max_accel_mps2",
             "max_decel_mps2",
             "friction_coefficient",

@@ -18,6 +18,7 @@ from gauntlet.scenarios.schema import (
     FollowRouteAction,
     FollowTrajectoryAction,
     HazardBroadcast,
+    KeepDistanceAction,
     Scenario,
     SignalPlan,
     SpatBroadcast,
@@ -56,6 +57,15 @@ def _speed_transition(action: SpeedAction) -> Iterator[Problem]:
             (),
             f"a '{action.shape}' speed change needs exactly one of duration_s, rate_mps2, distance_m; {found}",
         )
+
+
+def _keep_distance(action: KeepDistanceAction) -> Iterator[Problem]:
+    given = [name for name in ("distance_m", "time_gap_s") if getattr(action, name) is not None]
+    if len(given) != 1:
+        found = f"got {', '.join(given)}" if given else "got none"
+        yield (), f"keep_distance needs exactly one of distance_m, time_gap_s; {found}"
+    if action.other == action.entity:
+        yield ("other",), f"an entity cannot keep a distance to itself ({action.entity!r})"
 
 
 def _trajectory(action: FollowTrajectoryAction) -> Iterator[Problem]:
@@ -129,6 +139,7 @@ def _v2x_stations(scenario: Scenario) -> Iterator[Problem]:
 #: The rule for each schema class that has one.
 RULES: dict[type, Callable[[Any], Iterator[Problem]]] = {
     SpeedAction: _speed_transition,
+    KeepDistanceAction: _keep_distance,
     FollowTrajectoryAction: _trajectory,
     FollowRouteAction: _not_empty("waypoints", "waypoint"),
     WalkBehaviour: _not_empty("path", "waypoint"),

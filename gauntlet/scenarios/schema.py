@@ -417,11 +417,14 @@ class SpeedAction:
     """Change speed to a target with a transition shape.
 
     Give ``duration_s``, ``rate_mps2`` or ``distance_m`` for non-step shapes.
+    A negative target drives a vehicle backwards along its heading (wheel held
+    straight, no car following), no faster than its reverse speed limit (3 m/s
+    for the road-vehicle presets); walkers stop instead.
     """
 
     KIND: ClassVar[str] = "speed"
     entity: str = param(doc="Entity whose speed changes.")
-    target_mps: float = param(doc="Target speed.", ge=0.0)
+    target_mps: float = param(doc="Target speed; negative: backwards along the heading.")
     shape: Shape = param("linear", doc="Transition shape.")
     duration_s: float | None = param(None, doc="Transition time.", gt=0.0)
     rate_mps2: float | None = param(None, doc="Transition rate (absolute acceleration).", gt=0.0)
@@ -522,6 +525,38 @@ class StopAction:
     decel_mps2: float = param(4.0, doc="Braking deceleration.", gt=0.0)
 
 
+@dataclass(frozen=True)
+class KeepDistanceAction:
+    """Reach and hold a distance or time gap to another entity (lane-following vehicles).
+
+    The distance is measured along the entity's heading. It holds until
+    another speed, stop, keep-distance or behaviour action on the entity
+    replaces it. Give exactly one of ``distance_m`` and ``time_gap_s``. The
+    controller is described in docs/behaviours.md.
+    """
+
+    KIND: ClassVar[str] = "keep_distance"
+    entity: str = param(doc="Entity that keeps the distance.")
+    other: str = param(doc="Entity the distance is kept to.")
+    distance_m: float | None = param(None, doc="Wanted distance.", ge=0.0)
+    time_gap_s: float | None = param(
+        None, doc="Wanted time gap: the distance is this times the other's speed.", ge=0.0
+    )
+    side: Literal["behind", "ahead"] = param(
+        "behind", doc="Whether the entity stays behind or ahead of the other."
+    )
+    freespace: bool = param(
+        True, doc="Distance between the bounding boxes (false: between their centres)."
+    )
+    max_accel_mps2: float | None = param(
+        None, doc="Acceleration limit; default the vehicle's.", gt=0.0
+    )
+    max_decel_mps2: float | None = param(
+        None, doc="Deceleration limit (positive); default the vehicle's.", gt=0.0
+    )
+    max_speed_mps: float | None = param(None, doc="Speed limit; default the vehicle's.", gt=0.0)
+
+
 Action = (
     SpeedAction
     | LaneChangeAction
@@ -532,6 +567,7 @@ Action = (
     | TrafficLightAction
     | AssignBehaviourAction
     | StopAction
+    | KeepDistanceAction
 )
 
 

@@ -28,6 +28,8 @@ def apply_behaviour(world, actor: int, behaviour: sc.Behaviour, resolve: Resolve
         return
     d = world.drivers
     d.speed.active[slot] = False
+    d.keep.stop(slot)
+    world.allow_reverse(actor, False)
     match behaviour:
         case sc.IdmBehaviour():
             d.follow[slot] = True

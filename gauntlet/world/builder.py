@@ -379,6 +379,10 @@ def build_world(
     resolver.live = world
     world.resolve_position = resolver.pose  # type: ignore[attr-defined]
     world.assign_behaviour = lambda actor, b: apply_behaviour(world, actor, b, resolver.pose)  # type: ignore[attr-defined]
+    world.max_reverse_speed[:] = [p.max_reverse_speed_mps for p in params]
+    world.max_speed[:] = [p.max_speed_mps for p in params]
+    world.max_accel[:] = [p.max_accel_mps2 for p in params]
+    world.max_decel[:] = [p.max_decel_mps2 for p in params]
     for k, e in enumerate(scenario.entities):
         world.set_speed(k, e.initial.speed_mps)
         behaviour = e.behaviour
@@ -390,6 +394,12 @@ def build_world(
             else:
                 behaviour = sc.IdleBehaviour()
         apply_behaviour(world, k, behaviour, resolver.pose)
+        if e.initial.speed_mps < 0.0:
+            # Starts backing up. A stack that drives it gets a forward-only vehicle
+            # again once it has stopped reversing.
+            world.allow_reverse(k, True)
+            if k in ext_ids:
+                world.allow_reverse(k, False)
     world.drivers.localise(world.x, world.y, world.h, np.zeros(len(infos)), 0.0)
     _attach_storyboard(world, scenario, resolver)
     run_seed = scenario.seed if seed is None else seed

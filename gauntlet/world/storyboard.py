@@ -180,6 +180,8 @@ class StoryboardCompiler:
                 return lambda world: _speed_change(
                     world, world.actor_id(e), 0.0, "linear", rate=dec
                 )
+            case sc.KeepDistanceAction():
+                return lambda world: _keep_distance(world, act)
         raise TypeError(f"unsupported action {act!r}")
 
     def _speed(self, act: sc.SpeedAction) -> Callable[[World], None]:
@@ -228,20 +230,23 @@ def _speed_change(
     rate: float | None = None,
     distance: float | None = None,
 ) -> None:
+    """Start a speed transition; a negative target backs the actor up along its heading."""
     v0 = float(world.v[actor])
+    world.allow_reverse(actor, target < 0.0)
     if shape == "step" or (duration is None and rate is None and distance is None):
         world.set_speed(actor, target)
         duration, shape = 1e-9, "step"
     elif duration is None and rate is not None:
         duration = abs(target - v0) / rate
     elif duration is None and distance is not None:
-        duration = 2.0 * distance / max(v0 + target, 1e-6)
+        duration = 2.0 * distance / max(abs(v0 + target), 1e-6)
     walker = world.walkers.by_actor(actor)
     if walker is not None:
-        walker.speed_mps = target
+        walker.speed_mps = max(target, 0.0)  # walkers do not walk backwards
         return
     slot = world.drivers_slot(actor)
     if slot is not None:
+        world.drivers.keep.stop(slot)
         world.drivers.speed.set(
             slot,
             v0 if shape != "step" else target,
@@ -250,6 +255,25 @@ def _speed_change(
             duration or 1e-9,
             shape_code(shape),
         )
+
+
+def _keep_distance(world: World, act: sc.KeepDistanceAction) -> None:
+    """Hand the entity's speed to the distance-keeping controller (lane-following vehicles)."""
+    actor, target = world.actor_id(act.entity), world.actor_id(act.other)
+    slot = world.drivers_slot(actor)
+    if slot is None:
+        return
+    world.allow_reverse(actor, False)
+    world.drivers.speed.active[slot] = False
+    box = float(world.half_length[actor] + world.half_length[target]) if act.freespace else 0.0
+    limits = (
+        act.max_accel_mps2 if act.max_accel_mps2 is not None else float(world.max_accel[actor]),
+        act.max_decel_mps2 if act.max_decel_mps2 is not None else float(world.max_decel[actor]),
+        act.max_speed_mps if act.max_speed_mps is not None else float(world.max_speed[actor]),
+    )
+    world.drivers.keep.start(
+        slot, target, act.distance_m, act.time_gap_s, act.side == "behind", box, limits
+    )
 
 
 def _lane_change(world: World, actor: int, lanes: int, duration: float, shape: int) -> None:

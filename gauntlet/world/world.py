@@ -150,6 +150,11 @@ class World:
         self.obstacle_ids = np.flatnonzero(~self.is_vehicle)
         self._contacts: set[tuple[int, int]] = set()
         self._decide_now = True
+        #: Limits per actor (the builder sets them from the presets and entity limits).
+        self.max_speed, self.max_reverse_speed = np.full(n, np.inf), np.full(n, 3.0)
+        self.max_accel, self.max_decel = np.full(n, np.inf), np.full(n, np.inf)
+        self._reverse_allowed: set[int] = set()
+        self._reverse_releasing: set[int] = set()
         self.group_of = np.full(n, -1, np.int64)
         self.row_of = np.full(n, -1, np.int64)
         for g, group in enumerate(self.groups):
@@ -211,6 +216,37 @@ class World:
             self.groups[self.group_of[actor]].state[self.row_of[actor], SPEED] = speed
         self.v[actor] = speed
 
+    def allow_reverse(self, actor: int, allowed: bool) -> None:
+        """Let an actor back up (a negative target speed), or stop it at 0 again.
+
+        Vehicles brake to a standstill and stay there unless told to reverse;
+        while allowed, an actor's speed may fall to ``-max_reverse_speed``.
+        Withdrawing the permission takes effect once the actor no longer moves
+        backwards, so a reversing vehicle is never stopped dead by it.
+        """
+        g = int(self.group_of[actor])
+        if g < 0:
+            return
+        if allowed:
+            try:
+                self.groups[g].model.set_min_speed(
+                    int(self.row_of[actor]), -float(self.max_reverse_speed[actor])
+                )
+            except NotImplementedError:  # models without speed bounds do not reverse
+                return
+            self._reverse_allowed.add(actor)
+            self._reverse_releasing.discard(actor)
+        elif actor in self._reverse_allowed:
+            self._reverse_releasing.add(actor)
+
+    def _release_reverse(self) -> None:
+        for actor in sorted(self._reverse_releasing):
+            if self.v[actor] >= 0.0:
+                g = int(self.group_of[actor])
+                self.groups[g].model.set_min_speed(int(self.row_of[actor]), 0.0)
+                self._reverse_allowed.discard(actor)
+                self._reverse_releasing.discard(actor)
+
     def drivers_slot(self, actor: int) -> int | None:
         """The driver slot of a lane-following actor, or None."""
         return self.driver_slot.get(actor)
@@ -250,6 +286,8 @@ class World:
         for group in self.groups:
             group.state = group.model.step(group.state, group.control, self.dt)
         self._gather_states()
+        if self._reverse_releasing:
+            self._release_reverse()
         self.time_s = (self.step_index + 1) * self.dt
         self.step_index += 1
         self._apply_scripts()

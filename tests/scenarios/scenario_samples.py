@@ -120,6 +120,7 @@ storyboard:
       - teleport: {entity: walker, position: {world: {x_m: 12, y_m: 5}}}
       - assign_behaviour: {entity: bus, behaviour: {idm: {}}}
       - stop: {entity: cyclist, decel_mps2: 2}
+      - keep_distance: {entity: bus, other: ego, time_gap_s: 2, side: behind, freespace: false, max_accel_mps2: 1, max_decel_mps2: 3, max_speed_mps: 20}
 traffic_lights:
   - {signals: ["12", "13"], green_s: 15, yellow_s: 3, red_s: 20, offset_s: 4}
 static_geometry:

@@ -131,7 +131,7 @@ class RouteTrack:
         """Per recorded step: is the actor driving against the direction of the lane it is on?
 
         An actor moving (faster than :data:`MOVING_MPS`) inside its route lane
-        compares its direction of motion with the route's heading, and so does
+        compares its heading with the route's heading, and so does
         one in a neighbour lane of the same direction. Anywhere else the lane
         under it is looked up (every :data:`LOCATE_INTERVAL_S`,
         preferring lanes that match its direction, so junction lanes of other
@@ -147,7 +147,9 @@ class RouteTrack:
         x, y = rec.buffers["x"][:k, a], rec.buffers["y"][:k, a]
         h, v = rec.buffers["h"][:k, a], rec.buffers["speed"][:k, a]
         moving = np.abs(v) > MOVING_MPS
-        motion = np.where(v < 0, h + np.pi, h)
+        # The body's heading, not the direction of motion: a vehicle backing up in its
+        # lane (a negative speed) is manoeuvring, not driving the wrong way.
+        motion = h
         against_route = np.abs(wrap(motion - self.heading[rs.index])) > threshold_rad
         in_route_lane = self.in_lane(rs.lateral, rs.index, 0.0)
         # In a neighbour lane of the route lane's direction (passing), that lane runs

@@ -64,6 +64,8 @@ class Mover:
     dynamic_speed: list[Node] = field(default_factory=list)
     walker: bool = False
     deleted: bool = False
+    #: A continuous distance kept to another path mover: (reference, start time).
+    keeps: tuple[str, float] | None = None
 
     def speed_plan(self) -> SpeedPlan:
         """The plan of speed changes with known start times (created on first use)."""

@@ -137,8 +137,6 @@ def start_motion(section: InitSection, ctx: ImportContext) -> None:
             value = target.num("value")
             how = target.enum("speedTargetValueType", ("delta", "factor"))
             ctx.movers[name].speed_mps = base + value if how == "delta" else base * value
-        if ctx.movers[name].speed_mps < 0:
-            raise target.error("a negative speed is not supported: Gauntlet does not reverse")
     for name, mover in ctx.movers.items():
         mover.kind = "lane" if name == ctx.ego or _on_lane(mover, ctx) else "path"
         if mover.kind == "path" and mover.info.type in LANE_TYPES and mover.speed_mps > 0:

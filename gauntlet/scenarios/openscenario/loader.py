@@ -31,6 +31,7 @@ from gauntlet.scenarios.openscenario.catalogs import Catalogs
 from gauntlet.scenarios.openscenario.context import ImportContext
 from gauntlet.scenarios.openscenario.document import OpenScenarioError, parse_document
 from gauntlet.scenarios.openscenario.entities import EGO_PROPERTY, choose_ego, read_entities
+from gauntlet.scenarios.openscenario.longitudinal import resolve_keeps
 from gauntlet.scenarios.openscenario.nodes import Node, Note, Sources
 from gauntlet.scenarios.openscenario.parameters import Scope, Value, declare, typed
 from gauntlet.scenarios.openscenario.positions import Placer
@@ -161,6 +162,7 @@ def _import(
     board = Board(ctx, storyboard, variables, set_at_start)
     init_section.start_events(section, ctx, board)
     stop = board.convert_all()
+    resolve_keeps(ctx)
     finish_paths(ctx)
     return Imported(_scenario(path, root, ctx, map_file, stop, scope), tuple(sources.notes))
 

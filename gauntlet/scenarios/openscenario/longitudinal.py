@@ -76,10 +76,6 @@ def speed(kind: Node, actor: str, fired: Fired, board: Board) -> Result:
         target = (
             base + target_node.num("value") if how == "delta" else base * target_node.num("value")
         )
-    if target < 0:
-        raise target_node.error(
-            f"a negative target speed ({target}) is not supported: Gauntlet does not reverse"
-        )
     if shape != "step" and value <= 0:
         shape = "step"
     mover = board.ctx.movers[actor]
@@ -148,7 +144,7 @@ def _duration(
         return None
     if dimension == "rate":
         return abs(target - v0) / value
-    return 2.0 * value / max(v0 + target, 1e-6)
+    return 2.0 * value / max(abs(v0 + target), 1e-6)
 
 
 def _distance(kind: Node, actor: str, fired: Fired, board: Board) -> Result:
@@ -159,10 +155,7 @@ def _distance(kind: Node, actor: str, fired: Fired, board: Board) -> Result:
     )
 
     if kind.flag("continuous"):
-        raise kind.error(
-            "a continuous LongitudinalDistanceAction is not supported: Gauntlet has no "
-            "distance-keeping controller"
-        )
+        return _keep_distance(kind, actor, fired, board)
     if kind.find("DynamicConstraints") is not None:
         raise kind.unsupported("with DynamicConstraints (only an immediate placement)")
     require_lane_mover(kind, actor, board)
@@ -190,6 +183,90 @@ def _distance(kind: Node, actor: str, fired: Fired, board: Board) -> Result:
         entity=ref, ds_m=ahead_m, lanes=lanes_between(kind, other, own), offset_m=own.driver_offset
     )
     return Result([sc.TeleportAction(actor, position)], 0.0)
+
+
+def _keep_distance(kind: Node, actor: str, fired: Fired, board: Board) -> Result:
+    """A continuous ``LongitudinalDistanceAction``.
+
+    A lane mover gets Gauntlet's ``keep_distance`` controller. A path mover
+    keeping its distance to another path mover moves with it: it takes the
+    reference's planned speed from the start of the action until one of its
+    own speed changes overrides it (see :func:`resolve_keeps`).
+    """
+    ref = kind.text("entityRef")
+    board.check_entity(kind, ref)
+    if ref == actor:
+        raise kind.error("an entity cannot keep a distance to itself")
+    side = kind.enum(
+        "displacement", ("leadingReferencedEntity", "trailingReferencedEntity", "any"), "any"
+    )
+    time_gap = kind.num("timeGap") if kind.has("timeGap") else None
+    distance = None if time_gap is not None else kind.num("distance")
+    constraints = kind.find("DynamicConstraints")
+    mover = board.ctx.movers[actor]
+    if mover.kind == "lane":
+        if side == "any":
+            from gauntlet.scenarios.openscenario.lateral import start_spot
+
+            own, other = start_spot(kind, actor, board), start_spot(kind, ref, board)
+            ahead = own.key == other.key and own.lane_s >= other.lane_s
+            side = "leadingReferencedEntity" if ahead else "trailingReferencedEntity"
+        limits = {}
+        if constraints is not None:
+            for key, name in (
+                ("maxAcceleration", "max_accel_mps2"),
+                ("maxDeceleration", "max_decel_mps2"),
+                ("maxSpeed", "max_speed_mps"),
+            ):
+                if constraints.has(key):
+                    limits[name] = constraints.num(key)
+        else:
+            kind.note("without DynamicConstraints the distance is kept within the vehicle's limits")
+        action = sc.KeepDistanceAction(
+            actor,
+            ref,
+            distance_m=distance,
+            time_gap_s=time_gap,
+            side="ahead" if side == "leadingReferencedEntity" else "behind",
+            freespace=kind.flag("freespace"),
+            **limits,
+        )
+        mover.dynamic_speed.append(kind)
+        return Result([action], None)
+    leader = board.ctx.movers[ref]
+    if fired.time_s is None or leader.kind != "path" or leader.dynamic_speed or mover.walker:
+        raise kind.error(
+            f"a continuous distance kept by {actor!r}, which follows a path computed before "
+            f"the run, needs a start time known before the run and a reference ({ref!r}) whose "
+            "motion is computed before the run too"
+        )
+    if constraints is not None:
+        kind.note("DynamicConstraints are not applied: the entity moves with its reference")
+    kind.note(
+        f"{actor!r} moves with {ref!r} at its planned speed, keeping the distance it starts at"
+    )
+    mover.keeps = (ref, fired.time_s)
+    return Result([], None)
+
+
+def resolve_keeps(ctx: ImportContext) -> None:
+    """Speed plans of path movers that keep a distance to another: the reference's speeds.
+
+    From the start of the keeping until the mover's own next speed change (the
+    action that overrides it), the mover takes the reference's planned speed.
+    """
+    for mover in ctx.movers.values():
+        if mover.keeps is None:
+            continue
+        ref, t0 = mover.keeps
+        lead = ctx.movers[ref].speed_plan()
+        own = mover.speed_plan()
+        end = min((c.t_s for c in own.changes if c.t_s >= t0), default=np.inf)
+        changes = [c for c in own.changes if c.t_s < t0 or c.t_s >= end]
+        changes.append(SpeedChange(t0, lead.speed_at(t0), "step", 0.0))
+        changes += [c for c in lead.changes if t0 <= c.t_s < end]
+        own.changes = sorted(changes, key=lambda c: c.t_s)
+        mover.keeps = None
 
 
 def travel_path(mover: Mover, ctx: ImportContext) -> tuple[Path, float]:
@@ -227,7 +304,11 @@ def synchronise(kind: Node, actor: str, fired: Fired, board: Board) -> Result:
     leader_path, leader_start = travel_path(leader, ctx)
     leader_target = ctx.placer.pose(kind.need("TargetPositionMaster"))
     leader_goal = leader_path.project(leader_target.x, leader_target.y) - leader_start
-    arrival = _arrival_time(kind, leader.speed_plan(), leader_goal, ctx.horizon_s)
+    # A master that backs up (negative speeds) moves along a path laid out behind it.
+    backwards = _faces_against(leader, leader_path, leader_start)
+    arrival = _arrival_time(
+        kind, leader.speed_plan(), leader_goal, ctx.horizon_s, -1.0 if backwards else 1.0
+    )
     follower_path, follower_start = travel_path(follower, ctx)
     target = ctx.placer.pose(kind.need("TargetPosition"))
     plan = follower.speed_plan()
@@ -250,9 +331,21 @@ def synchronise(kind: Node, actor: str, fired: Fired, board: Board) -> Result:
     return Result([], end - t0)
 
 
-def _arrival_time(node: Node, plan: SpeedPlan, goal_m: float, horizon_s: float) -> float:
-    """When a master moving by ``plan`` has covered ``goal_m``."""
+def _faces_against(mover: Mover, path: Path, start_m: float) -> bool:
+    """Whether the entity starts facing against its path's direction (it reverses along it)."""
+    h = path.at(start_m).h - mover.start.h
+    return abs((h + np.pi) % (2 * np.pi) - np.pi) > np.pi / 2
+
+
+def _arrival_time(
+    node: Node, plan: SpeedPlan, goal_m: float, horizon_s: float, direction: float = 1.0
+) -> float:
+    """When a master moving by ``plan`` has covered ``goal_m`` along its path.
+
+    ``direction`` is -1 for a path the master follows backwards (negative speeds).
+    """
     t, _, s = plan.sampled(horizon_s)
+    s = direction * s
     if goal_m <= 0:
         raise node.error("the master starts at or beyond its target position")
     reached = np.flatnonzero(s >= goal_m)

@@ -106,6 +106,12 @@ def follow_trajectory(
             kind.note("the ego is moved along the timed trajectory, whatever the stack decides")
         return _timed(kind, timing, shape, actor, info.center, offset)
     path = shape.path
+    if actor == ctx.ego and at_start and _backs_along(path, offset, mover.start.h):
+        # The ego reverses along the trajectory (NCAP CPRA): it keeps its heading and
+        # backs up in its lane; a route would lead the other way.
+        kind.note("the ego backs up along the trajectory, keeping its lane; no route is set")
+        mover.path, mover.path_start_m = path, offset
+        return Result([], None)
     if actor == ctx.ego:
         waypoints = _ego_route(kind, path, offset, ctx)
         if at_start:
@@ -127,6 +133,12 @@ def follow_trajectory(
         mover.kind = "path"
     mover.segments.append(Segment(fired.time_s, path, offset, fired.event))
     return Result([], None)
+
+
+def _backs_along(path: Path, offset: float, heading: float) -> bool:
+    """Whether a trajectory runs against ``heading`` where it starts (driven in reverse)."""
+    turn = path.at(offset).h - heading
+    return abs((turn + np.pi) % (2 * np.pi) - np.pi) > np.pi / 2
 
 
 def _timed(

@@ -57,6 +57,35 @@ def test_relative_target_speed(write_xosc):
     assert events["go"].actions == (sc.SpeedAction("Target", 7.5, "step"),)
 
 
+def test_negative_target_speed_backs_up(write_xosc):
+    events, _ = _convert(
+        write_xosc, _speed("linear", "rate", 1, '<AbsoluteTargetSpeed value="-3"/>')
+    )
+    assert events["go"].actions == (sc.SpeedAction("Target", -3.0, "linear", rate_mps2=1.0),)
+
+
+def test_continuous_longitudinal_distance_keeps_the_distance(write_xosc):
+    action = _private(
+        '<LongitudinalAction><LongitudinalDistanceAction entityRef="Ego" distance="10" '
+        'freespace="true" continuous="true" displacement="trailingReferencedEntity">'
+        '<DynamicConstraints maxAcceleration="2" maxDeceleration="3" maxSpeed="30"/>'
+        "</LongitudinalDistanceAction></LongitudinalAction>"
+    )
+    events, _ = _convert(write_xosc, action)
+    assert events["go"].actions == (
+        sc.KeepDistanceAction(
+            "Target",
+            "Ego",
+            distance_m=10.0,
+            side="behind",
+            freespace=True,
+            max_accel_mps2=2.0,
+            max_decel_mps2=3.0,
+            max_speed_mps=30.0,
+        ),
+    )
+
+
 def _lane_change(target: str, dimension: str = "time") -> str:
     return _private(
         '<LateralAction><LaneChangeAction><LaneChangeActionDynamics dynamicsShape="sinusoidal" '
@@ -211,19 +240,6 @@ def test_lane_change_runs_in_the_world(write_xosc, quiet):
             '<UserDefinedAction><CustomCommandAction type="shell">rm -rf /</CustomCommandAction></UserDefinedAction>',
             "UserDefinedAction",
             "never runs commands",
-        ),
-        (
-            _private(
-                '<LongitudinalAction><LongitudinalDistanceAction entityRef="Ego" distance="10" '
-                'freespace="true" continuous="true"/></LongitudinalAction>'
-            ),
-            "LongitudinalDistanceAction",
-            "no distance-keeping controller",
-        ),
-        (
-            _speed("linear", "time", 2, '<AbsoluteTargetSpeed value="-3"/>'),
-            "AbsoluteTargetSpeed",
-            "does not reverse",
         ),
         (
             "<GlobalAction><TrafficAction><TrafficStopAction/></TrafficAction></GlobalAction>",

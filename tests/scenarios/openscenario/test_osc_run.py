@@ -77,3 +77,20 @@ def test_other_2026_bases_run(ncap, base):
     world, result, _ = _run(ncap / "CA-FC_2026" / f"{base}.xosc")
     assert result.stop_reason == "stop condition"
     assert any("Ego" in (world.actors[c.a].name, world.actors[c.b].name) for c in world.collisions)
+
+
+@pytest.mark.parametrize("variant", ["Cm", "Cs"])
+def test_cpra_ego_backs_into_the_pedestrian(ncap, variant):
+    world, result, trace = _run(ncap / "AEB_VRU_2023" / f"NCAP_AEB_VRU_CPRA_{variant}_2023.xosc")
+    (collision,) = world.collisions
+    before = trace.time < collision.time_s
+    ego_speed = _column(trace, "Ego", "speed")[before]
+    # Backing up at the test speed, 4 km/h, facing along the road (+x).
+    assert ego_speed == pytest.approx(np.full(before.sum(), -4 / 3.6), abs=1e-9)
+    assert _column(trace, "Ego", "h")[before] == pytest.approx(np.zeros(before.sum()))
+    ego_x = _column(trace, "Ego", "x")
+    assert np.all(np.diff(ego_x[before]) < 0)
+    # Rear axle at s = 100; the rear bumper (4.358 / 2 - 1.349 behind the axle) reaches the
+    # collision point s = 90 after 10 - 0.83 m at 4 km/h.
+    assert collision.time_s == pytest.approx((10 - (4.358 / 2 - 1.349)) / (4 / 3.6), abs=0.25)
+    assert result.stop_reason == "stop condition"
