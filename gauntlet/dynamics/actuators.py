@@ -98,6 +98,15 @@ class ActuatorBank:
         self._min_mean_step = -self._max_mean_step
         self._dt = dt
 
+    def coefficients(self, dt: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(end_fraction, mean_fraction, max_step)`` for steps of ``dt``, each ``(k, n)``.
+
+        What :meth:`advance` applies, for compiled models that inline it.
+        """
+        if dt != self._dt:
+            self._prepare(dt)
+        return self._end_fraction, self._mean_fraction, self._max_step
+
     def advance(self, value: np.ndarray, command: np.ndarray, dt: float) -> np.ndarray:
         """Move the outputs ``value`` towards ``command`` over ``dt`` seconds.
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gauntlet.dynamics._bicycle_kernel import bicycle_step
 from gauntlet.dynamics._integration import advance_speed, arc_displacement, wrap_angle
 from gauntlet.dynamics._validation import (
     gather,
@@ -196,6 +197,27 @@ class KinematicBicycle(MotionModel):
             control: Shape ``(n, 2)``, columns :attr:`CONTROL_FIELDS`.
             dt: Step length, s.
         """
+        self.check_step_args(state, control, dt)
+        a = self._actuators
+        end_fraction, mean_fraction, max_step = a.coefficients(dt)
+        bicycle_step(
+            state,
+            control,
+            dt,
+            a.lower,
+            a.upper,
+            end_fraction,
+            mean_fraction,
+            max_step,
+            self._min_speed,
+            self._max_speed,
+            self._lr_ratio,
+            self._inv_wheelbase,
+        )
+        return state
+
+    def step_arrays(self, state: np.ndarray, control: np.ndarray, dt: float) -> np.ndarray:
+        """:meth:`step` written with array operations: the reference for the compiled loop."""
         self.check_step_args(state, control, dt)
         # Work on contiguous rows (one per state field): much faster than on columns.
         work = np.array(state.T, order="C")

@@ -225,3 +225,20 @@ def test_wrong_shapes_and_a_single_params_object_are_rejected():
         model.step(np.zeros((2, 6)), np.zeros((2, 2)), 0.0)
     with pytest.raises(TypeError, match="sequence of KinematicBicycleParams"):
         KinematicBicycle(KinematicBicycleParams())  # type: ignore[arg-type]
+
+
+def test_compiled_step_matches_the_array_formulation():
+    rng = np.random.default_rng(0)
+    n = 40
+    model = KinematicBicycle.from_params([preset("car")] * n, allow_reverse=True)
+    compiled = np.zeros((n, 6))
+    compiled[:, 3] = rng.uniform(-2.0, 30.0, n)
+    compiled[:, 2] = rng.uniform(-3.0, 3.0, n)
+    arrays = compiled.copy()
+    for _ in range(500):
+        control = np.stack((rng.uniform(-9.0, 4.0, n), rng.uniform(-0.7, 0.7, n)), axis=1)
+        model.step(compiled, control, 0.05)
+        model.step_arrays(arrays, control, 0.05)
+    # The same operations in the same order; sin/cos/tan may differ in the last bit.
+    np.testing.assert_allclose(compiled, arrays, rtol=0.0, atol=1e-9)
+    assert np.all(np.abs(compiled[:, 2]) <= np.pi)
