@@ -13,6 +13,7 @@ brake harder than ``b_safe`` and::
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,6 +49,27 @@ def idm_formula(
     s_star = min_gap + np.maximum(0.0, dyn)
     free = (np.maximum(speed, 0.0) / np.maximum(desired_speed, 0.1)) ** delta
     interaction = (s_star / np.maximum(gap, 0.1)) ** 2
+    return max_accel * (1.0 - free - interaction)
+
+
+def idm_scalar(
+    speed: float,
+    desired_speed: float,
+    gap: float,
+    approach_rate: float,
+    max_accel: float,
+    comfort_decel: float,
+    time_headway: float,
+    min_gap: float,
+    delta: float,
+) -> float:
+    """:func:`idm_formula` for one driver, on plain floats (the same expression)."""
+    dyn = speed * time_headway + speed * approach_rate / (
+        2.0 * math.sqrt(max_accel * comfort_decel)
+    )
+    s_star = min_gap + max(0.0, dyn)
+    free = (max(speed, 0.0) / max(desired_speed, 0.1)) ** delta
+    interaction = (s_star / max(gap, 0.1)) ** 2
     return max_accel * (1.0 - free - interaction)
 
 

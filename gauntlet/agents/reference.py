@@ -33,7 +33,7 @@ from typing import Literal
 import numpy as np
 
 from gauntlet.agents.cooperative import CooperativeAwareness, CooperativeControl
-from gauntlet.agents.idm import idm_formula
+from gauntlet.agents.idm import idm_scalar
 from gauntlet.agents.kernels import nearest_on_route
 from gauntlet.agents.passing import PassingPlanner
 from gauntlet.agents.stack import Control, EpisodeInfo, Observation
@@ -265,7 +265,7 @@ class ReferenceStack:
         gap, v_lead = self._obstacle_ahead(obs)
         dv = v - v_lead
         acc = float(
-            idm_formula(
+            idm_scalar(
                 v, v0, gap, dv, a_max, self.comfort_decel_mps2, self.time_gap_s, self.min_gap_m, 4.0
             )
         )
