@@ -467,14 +467,23 @@ class TrajectoryPoint:
     """One timed vertex of a trajectory."""
 
     t_s: float = param(doc="Time of the vertex (absolute or relative to the action start).")
-    x_m: float = param(doc="East coordinate.")
-    y_m: float = param(doc="North coordinate.")
-    heading_rad: float | None = param(None, doc="Yaw; default the direction of travel.")
+    x_m: float = param(doc="East coordinate (frame start_pose: ahead of the start pose).")
+    y_m: float = param(doc="North coordinate (frame start_pose: left of the start pose).")
+    heading_rad: float | None = param(
+        None,
+        doc="Yaw (frame start_pose: relative to the start heading); default the direction of "
+        "travel.",
+    )
 
 
 @dataclass(frozen=True)
 class FollowTrajectoryAction:
-    """Follow a timed polyline exactly (a scripted actor)."""
+    """Follow a timed polyline exactly (a scripted actor).
+
+    With ``frame: start_pose`` the points are in the entity's own frame at the
+    moment the action starts (x ahead, y to the left, headings relative to its
+    heading then): the trajectory starts wherever the entity is.
+    """
 
     KIND: ClassVar[str] = "follow_trajectory"
     entity: str = param(doc="Entity that follows the trajectory.")
@@ -483,6 +492,9 @@ class FollowTrajectoryAction:
     )
     timing: Literal["relative", "absolute"] = param(
         "relative", doc="Whether t_s counts from the action start or the scenario start."
+    )
+    frame: Literal["world", "start_pose"] = param(
+        "world", doc="Frame of the points: the world, or the entity's pose at the action start."
     )
 
 

@@ -206,17 +206,24 @@ class StoryboardCompiler:
             t = np.array([p.t_s for p in pts]) + t0
             x = np.array([p.x_m for p in pts])
             y = np.array([p.y_m for p in pts])
+            actor = world.actor_id(act.entity)
+            turn = 0.0
+            if act.frame == "start_pose":
+                # Points in the actor's frame now: x ahead, y to the left.
+                x0, y0, turn = float(world.x[actor]), float(world.y[actor]), float(world.h[actor])
+                c, s = np.cos(turn), np.sin(turn)
+                x, y = x0 + c * x - s * y, y0 + s * x + c * y
             h = None  # heading follows each segment unless vertices give one
             if any(p.heading_rad is not None for p in pts):
                 travel = np.arctan2(np.diff(y), np.diff(x))
                 travel = np.concatenate((travel, travel[-1:]))
                 h = np.array(
                     [
-                        p.heading_rad if p.heading_rad is not None else travel[k]
+                        p.heading_rad + turn if p.heading_rad is not None else travel[k]
                         for k, p in enumerate(pts)
                     ]
                 )
-            world.scripted[world.actor_id(act.entity)] = ScriptedMotion(t, x, y, h)
+            world.scripted[actor] = ScriptedMotion(t, x, y, h)
 
         return run
 

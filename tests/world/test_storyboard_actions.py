@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+from gauntlet.scenarios.errors import ScenarioErrors
+from gauntlet.scenarios.loader import parse_scenario
 from tests.world.helpers import STRAIGHT, run, world_from_yaml
 
 
@@ -65,6 +67,60 @@ storyboard:
     assert w.h[0] == pytest.approx(np.pi / 2)
     run(w, 3.0)
     assert (w.x[0], w.y[0]) == pytest.approx((18.0, 9.0)) and w.v[0] == 0.0
+
+
+def test_follow_trajectory_in_the_start_pose_frame():
+    # The walker stands at (10, 5) facing north when the action starts: its x axis points
+    # north, its y axis west, so (x, y) in its frame is (10 - y, 5 + x) in the world, and
+    # headings turn by pi/2.
+    _, w = world_from_yaml(
+        STRAIGHT
+        + """
+entities:
+  - name: a
+    type: pedestrian
+    initial: {position: {world: {x_m: 10, y_m: 5, heading_rad: 1.5707963267948966}}}
+  - {name: e, type: car, initial: {position: {lane: {road: "1", lane: -1, s_m: 500}}}, behaviour: idle}
+ego: {entity: e}
+storyboard:
+  - name: go
+    trigger: {simulation_time: 1.0}
+    actions:
+      - follow_trajectory:
+          entity: a
+          frame: start_pose
+          points:
+            - {t_s: 0, x_m: 0, y_m: 0, heading_rad: 0}
+            - {t_s: 4, x_m: 8, y_m: 0, heading_rad: 0}
+            - {t_s: 6, x_m: 8, y_m: 4, heading_rad: 0.5}
+"""
+    )
+    run(w, 1.0)
+    assert (w.x[0], w.y[0], w.h[0]) == pytest.approx((10.0, 5.0, np.pi / 2))
+    run(w, 2.0)  # half way along the first leg: 4 m ahead of the start, facing north
+    assert (w.x[0], w.y[0]) == pytest.approx((10.0, 9.0), abs=1e-6)
+    assert w.h[0] == pytest.approx(np.pi / 2)
+    run(w, 5.0)  # the end: (8, 4) -> (6, 13), heading 0.5 + pi/2
+    assert (w.x[0], w.y[0]) == pytest.approx((6.0, 13.0), abs=1e-6)
+    assert w.h[0] == pytest.approx(0.5 + np.pi / 2) and w.v[0] == 0.0
+
+
+def test_follow_trajectory_frame_is_checked():
+    text = STRAIGHT + (
+        "entities: [{name: e, type: car, initial: {position: {world: {x_m: 0, y_m: 0}}}}]\n"
+        "storyboard:\n"
+        "  - name: go\n"
+        "    trigger: {simulation_time: 1.0}\n"
+        "    actions:\n"
+        "      - follow_trajectory: {entity: e, frame: body, points: "
+        "[{t_s: 0, x_m: 0, y_m: 0}, {t_s: 1, x_m: 1, y_m: 0}]}\n"
+    )
+    with pytest.raises(ScenarioErrors) as caught:
+        parse_scenario(text, file="test.yaml")
+    (error,) = caught.value.errors
+    assert error.path == ("storyboard", 0, "actions", 0, "follow_trajectory", "frame")
+    assert error.line == 10
+    assert error.message == "expected one of 'world', 'start_pose', got 'body'"
 
 
 def test_teleport_and_lane_offset():

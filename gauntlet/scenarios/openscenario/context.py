@@ -38,12 +38,14 @@ class Segment:
     """A stretch of path an entity follows from ``t_from`` on (until the next segment).
 
     ``event`` names the Gauntlet event that starts it (None: the scenario start).
+    ``relative``: the path is in the entity's frame when the segment starts.
     """
 
     t_from: float
     path: Path
     start_m: float
     event: str | None = None
+    relative: bool = False
 
 
 @dataclass

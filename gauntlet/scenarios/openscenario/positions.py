@@ -117,7 +117,10 @@ class Placer:
         return _orient(node, pose, reference_heading)
 
     def _TrajectoryPosition(self, node: Node) -> Pose:
-        path = self.trajectory(node.need("TrajectoryRef")).path
+        shape = self.trajectory(node.need("TrajectoryRef"))
+        if shape.relative:
+            raise node.error("the trajectory has no start position, so it has no fixed points")
+        path = shape.path
         pose = path.at(node.num("s"), node.num("t", 0.0))
         return _orient(node, pose, pose.h)
 

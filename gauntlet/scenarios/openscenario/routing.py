@@ -6,11 +6,17 @@ entity's own speed: for the ego, which the stack under test drives, it
 becomes a route through the lanes the trajectory passes; for any other
 entity the path is timed before the run from the entity's speed plan and
 replayed (:func:`finish_paths`).
+
+A trajectory without a start position (a clothoid spline whose first segment
+has none) starts where the entity is when the action starts: in the Init
+section that is its start pose; later, a ``follow_trajectory`` in the
+``start_pose`` frame places it while the scenario runs.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import replace
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -86,7 +92,13 @@ def _shape(kind: Node, ctx: ImportContext) -> Shape:
 
 def trajectory_path(kind: Node, ctx: ImportContext) -> Path:
     """The path of a ``FollowTrajectoryAction``'s trajectory (reference-point poses)."""
-    return _shape(kind, ctx).path
+    shape = _shape(kind, ctx)
+    if shape.relative:
+        raise kind.error(
+            "a trajectory without a start position starts where the entity is, so it cannot "
+            "give the entity's start position (add a TeleportAction)"
+        )
+    return shape.path
 
 
 def follow_trajectory(
@@ -101,11 +113,18 @@ def follow_trajectory(
         mode.enum("followingMode", ("position", "follow"))
     mover = ctx.movers[actor]
     info = ctx.entities[actor]
+    if shape.relative and at_start:
+        shape = shape.placed(mover.start)
     if timing.tag == "Timing":
         if actor == ctx.ego:
             kind.note("the ego is moved along the timed trajectory, whatever the stack decides")
         return _timed(kind, timing, shape, actor, info.center, offset)
     path = shape.path
+    if shape.relative and actor == ctx.ego:
+        raise kind.error(
+            "the ego's trajectory without time stamps needs a start position outside Init "
+            "(its route is planned before the run)"
+        )
     if actor == ctx.ego and at_start and _backs_along(path, offset, mover.start.h):
         # The ego reverses along the trajectory (NCAP CPRA): it keeps its heading and
         # backs up in its lane; a route would lead the other way.
@@ -131,7 +150,7 @@ def follow_trajectory(
         # Until the switch it drives on along its lanes, replayed as well.
         mover.path, mover.path_start_m = travel_path(mover, ctx)
         mover.kind = "path"
-    mover.segments.append(Segment(fired.time_s, path, offset, fired.event))
+    mover.segments.append(Segment(fired.time_s, path, offset, fired.event, shape.relative))
     return Result([], None)
 
 
@@ -156,8 +175,22 @@ def _timed(
     for x, y, h, t in zip(shape.x, shape.y, shape.h, shape.t, strict=True):
         pose = Pose(float(x), float(y), float(h)).moved(*center)
         points.append(sc.TrajectoryPoint(float(t * scale + shift), pose.x, pose.y, pose.h))
-    action = sc.FollowTrajectoryAction(actor, tuple(points), domain)  # type: ignore[arg-type]
+    frame = "world"
+    if shape.relative:
+        points, frame = _box_frame(points, center), "start_pose"
+    action = sc.FollowTrajectoryAction(actor, tuple(points), domain, frame)  # type: ignore[arg-type]
     return Result([action], float(points[-1].t_s - points[0].t_s) if domain == "relative" else None)
+
+
+def _box_frame(
+    points: list[sc.TrajectoryPoint] | tuple[sc.TrajectoryPoint, ...], center: tuple[float, float]
+) -> list[sc.TrajectoryPoint]:
+    """Box-centre points of a path in the reference point's start frame, in the box's frame.
+
+    The box centre starts at ``center`` in that frame (heading 0); Gauntlet places
+    the points from the box centre's pose when the action starts.
+    """
+    return [replace(p, x_m=p.x_m - center[0], y_m=p.y_m - center[1]) for p in points]
 
 
 def _ego_route(
@@ -212,6 +245,8 @@ def finish_paths(ctx: ImportContext) -> None:
                 to_schema(ALWAYS) if segment.event is None else sc.AfterEventTrigger(segment.event)
             )
             event = ctx.unique(f"path:{name}")
-            ctx.add_event(
-                event, trigger, [sc.FollowTrajectoryAction(name, points, "absolute")], None
-            )
+            frame: Literal["world", "start_pose"] = "world"
+            if segment.relative:
+                points, frame = tuple(_box_frame(points, mover.info.center)), "start_pose"
+            action = sc.FollowTrajectoryAction(name, points, "absolute", frame)
+            ctx.add_event(event, trigger, [action], None)

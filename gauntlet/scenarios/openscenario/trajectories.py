@@ -8,6 +8,11 @@ with a fine step (Fresnel integrals by Simpson's rule), NURBS curves are
 evaluated by de Boor's algorithm at parameter steps fine enough for 0.5 m
 spacing. Vertex positions are read by the caller's position reader, so any
 position type the import supports may be a vertex.
+
+A ``Clothoid`` without a ``Position``, or a ``ClothoidSpline`` whose first
+segment has no ``PositionStart``, starts where the entity is when it starts
+to follow it (OpenSCENARIO 1.2+): it is sampled from (0, 0, heading 0) and
+marked ``relative``, its points in the entity's frame at that moment.
 """
 
 from __future__ import annotations
@@ -25,15 +30,30 @@ SAMPLE_STEP_M = 0.5
 
 ReadPose = Callable[[Node], Pose]
 
+#: Start of a shape without a start position: the entity's own frame.
+_ENTITY_FRAME = Pose(0.0, 0.0, 0.0)
+
 
 @dataclass(frozen=True)
 class Shape:
-    """A sampled trajectory: positions, headings and (optionally) times."""
+    """A sampled trajectory: positions, headings and (optionally) times.
+
+    ``relative``: the points are in the frame of the entity's pose when it starts
+    to follow the trajectory (x ahead, y to the left), not in the world.
+    """
 
     x: np.ndarray
     y: np.ndarray
     h: np.ndarray
     t: np.ndarray | None = None
+    relative: bool = False
+
+    def placed(self, start: Pose) -> Shape:
+        """The relative shape in the world, starting at ``start``."""
+        c, s = np.cos(start.h), np.sin(start.h)
+        x = start.x + c * self.x - s * self.y
+        y = start.y + s * self.x + c * self.y
+        return Shape(x, y, self.h + start.h, self.t)
 
     @property
     def path(self) -> Path:
@@ -90,7 +110,8 @@ def _shape(node: Node, poses: list[Pose], times: list[float | None], oriented: b
 
 
 def _clothoid(node: Node, read_pose: ReadPose) -> Shape:
-    start = read_pose(node.need("Position"))
+    position = node.find("Position")
+    start = read_pose(position) if position is not None else _ENTITY_FRAME
     length = node.num("length")
     k0 = node.num("curvature")
     dk = node.num("curvatureDot", node.num("curvaturePrime", 0.0))
@@ -98,7 +119,7 @@ def _clothoid(node: Node, read_pose: ReadPose) -> Shape:
     t = None
     if node.has("startTime") and node.has("stopTime"):
         t = np.linspace(node.num("startTime"), node.num("stopTime"), len(x))
-    return Shape(x, y, h, t)
+    return Shape(x, y, h, t, relative=position is None)
 
 
 def _clothoid_spline(node: Node, read_pose: ReadPose) -> Shape:
@@ -117,12 +138,10 @@ def _clothoid_spline(node: Node, read_pose: ReadPose) -> Shape:
         )
     if not segments:
         raise node.error("a clothoid spline needs at least one segment")
-    if start is None:
-        raise node.error("the first ClothoidSplineSegment needs a PositionStart")
-    x, y, h = _integrate(start, segments)
+    x, y, h = _integrate(start or _ENTITY_FRAME, segments)
     if node.has("timeEnd"):
         raise node.unsupported("with timeEnd (timed clothoid splines)")
-    return Shape(x, y, h)
+    return Shape(x, y, h, relative=start is None)
 
 
 def _integrate(

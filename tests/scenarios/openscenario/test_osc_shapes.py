@@ -67,6 +67,30 @@ def test_clothoid_spline_of_straight_and_turn():
     assert shape.path.length == pytest.approx(50 + 10 * math.pi, abs=0.01)
 
 
+def test_clothoid_spline_without_a_start_is_relative_to_the_entity():
+    # Quarter circle of radius 10 from the entity's pose: 10 m ahead, 10 m to the left.
+    spline = (
+        "<ClothoidSpline>"
+        f'<ClothoidSplineSegment curvatureStart="0.1" curvatureEnd="0.1" length="{5 * math.pi}"/>'
+        "</ClothoidSpline>"
+    )
+    shape = _shape(spline)
+    assert shape.relative
+    assert (shape.x[0], shape.y[0], shape.h[0]) == (0.0, 0.0, 0.0)
+    assert (shape.x[-1], shape.y[-1]) == pytest.approx((10.0, 10.0), abs=1e-6)
+    # Placed at (100, 50) facing west: ahead is -x, left is -y.
+    placed = shape.placed(Pose(100.0, 50.0, math.pi))
+    assert not placed.relative
+    assert (placed.x[-1], placed.y[-1]) == pytest.approx((90.0, 40.0), abs=1e-6)
+    assert placed.h[-1] == pytest.approx(1.5 * math.pi)
+
+
+def test_clothoid_without_a_position_is_relative_to_the_entity():
+    shape = _shape(f'<Clothoid curvature="0.05" curvatureDot="0" length="{10 * math.pi}"/>')
+    assert shape.relative
+    assert (shape.x[-1], shape.y[-1]) == pytest.approx((20.0, 20.0), abs=1e-6)
+
+
 def test_nurbs_quarter_circle():
     # A rational quadratic B-spline with weights 1, sqrt(2)/2, 1 is an exact quarter circle.
     w = math.sqrt(0.5)
