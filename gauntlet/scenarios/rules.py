@@ -15,6 +15,7 @@ from gauntlet.scenarios.references import iter_with_paths
 from gauntlet.scenarios.schema import (
     AllTrigger,
     AnyTrigger,
+    Ego,
     FollowRouteAction,
     FollowTrajectoryAction,
     HazardBroadcast,
@@ -136,6 +137,26 @@ def _v2x_stations(scenario: Scenario) -> Iterator[Problem]:
         taken.setdefault(unit.name, "a roadside unit")
 
 
+def _ego_sensors(ego: Ego) -> Iterator[Problem]:
+    """Sensor names are unique and not taken by the V2X inbox; kind, preset and overrides make a sensor."""
+    if not ego.sensors:
+        return
+    from gauntlet.sensors.catalog import SensorConfigError, sensor_config  # only when declared
+
+    seen: set[str] = set()
+    for index, sensor in enumerate(ego.sensors):
+        where = ("sensors", index)
+        if sensor.name == "v2x":
+            yield (*where, "name"), "'v2x' is the key of the V2X inbox; choose another name"
+        elif sensor.name in seen:
+            yield (*where, "name"), f"duplicate sensor name '{sensor.name}'"
+        seen.add(sensor.name)
+        try:
+            sensor_config(sensor.kind, sensor.preset, sensor.params)
+        except SensorConfigError as exc:
+            yield (*where, *exc.key), str(exc)
+
+
 #: The rule for each schema class that has one.
 RULES: dict[type, Callable[[Any], Iterator[Problem]]] = {
     SpeedAction: _speed_transition,
@@ -150,4 +171,5 @@ RULES: dict[type, Callable[[Any], Iterator[Problem]]] = {
     HazardBroadcast: _hazard_window,
     Variations: _exclude,
     Scenario: _v2x_stations,
+    Ego: _ego_sensors,
 }

@@ -51,6 +51,7 @@ from gauntlet.scenarios.positions import (  # noqa: F401 - part of the schema's 
 )
 from gauntlet.scenarios.sensing import (  # noqa: F401 - part of the schema's namespace
     V2X,
+    EgoSensor,
     EntityV2X,
     HazardBroadcast,
     ObjectSensor,
@@ -58,6 +59,7 @@ from gauntlet.scenarios.sensing import (  # noqa: F401 - part of the schema's na
     Perception,
     RoadsidePerception,
     RoadsideUnit,
+    SensorMount,
     SpatBroadcast,
     V2XChannel,
 )
@@ -289,6 +291,10 @@ class Ego:
     )
     perception: Perception | None = param(
         None, doc="What the stack perceives; null: ground truth of every object within 150 m."
+    )
+    sensors: tuple[EgoSensor, ...] = param(
+        doc="Sensor models on the ego; their measurements are in the observation's sensors.",
+        factory=tuple,
     )
 
 

@@ -1,5 +1,8 @@
 """Perception and V2X sections of the format.
 
+* ``ego.sensors`` mounts sensor models (lidar, camera, radar, IMU, GNSS, wheel
+  odometry) on the ego, each from a preset with overrides; the stack finds
+  their measurements in its observation;
 * ``ego.perception`` makes the ego see through an object-list sensor (range,
   field of view, occlusion, dropout) and read traffic lights only from a
   distance, instead of the ground truth of every object within 150 m;
@@ -13,7 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from gauntlet.scenarios.positions import Position
 from gauntlet.scenarios.spec import param
@@ -22,6 +25,8 @@ HazardCause = Literal[
     "stationary_vehicle", "road_works", "accident", "obstacle", "emergency_brake", "slow_vehicle"
 ]
 Jitter = Literal["none", "uniform", "exponential"]
+#: Sensor kinds a scenario may declare (the registry names of ``gauntlet.sensors``).
+SensorKind = Literal["lidar", "camera", "radar", "imu", "gnss", "wheel_odometry"]
 
 # --------------------------------------------------------------------------- perception
 
@@ -61,6 +66,36 @@ class Perception:
         None,
         doc="Distance to the stop line from which the ego reads a traffic light; null: any.",
         gt=0.0,
+    )
+
+
+# --------------------------------------------------------------------------- sensors
+
+
+@dataclass(frozen=True)
+class SensorMount:
+    """Where a sensor sits on the vehicle: body frame (x forward, y left, z up) at its reference point."""
+
+    x_m: float = param(0.0, doc="Forward of the vehicle's reference point (its centre).")
+    y_m: float = param(0.0, doc="To the left of the reference point.")
+    z_m: float = param(1.8, doc="Above the ground under the reference point.")
+    yaw_rad: float = param(0.0, doc="Turn to the left from the vehicle's heading.")
+    pitch_rad: float = param(0.0, doc="Pitch about the sensor's y axis (positive: nose down).")
+    roll_rad: float = param(0.0, doc="Roll about the sensor's x axis.")
+
+
+@dataclass(frozen=True)
+class EgoSensor:
+    """A sensor model on the ego; its latest delivered measurement is in the observation."""
+
+    name: str = param(doc="Unique name; the key of its measurements in the observation's sensors.")
+    kind: SensorKind = param(doc="Sensor model.")
+    preset: str | None = param(
+        None, doc="Named configuration of the kind (lidar: vlp16, hdl64e, os1_128; ...)."
+    )
+    mount: SensorMount = param(doc="Where it sits on the ego.", factory=SensorMount)
+    params: dict[str, Any] = param(
+        doc="Overrides of single fields of the kind's configuration.", factory=dict
     )
 
 

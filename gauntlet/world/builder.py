@@ -30,6 +30,7 @@ from gauntlet.scenarios import schema as sc
 from gauntlet.scenarios.errors import ScenarioError, error_at
 from gauntlet.world.behaviours import apply_behaviour
 from gauntlet.world.perception import build_perception
+from gauntlet.world.sensing import build_sensing
 from gauntlet.world.signals import Cycle, SignalController, default_cycles
 from gauntlet.world.static_geometry import with_static_obstacles
 from gauntlet.world.storyboard import Storyboard, StoryboardCompiler
@@ -296,6 +297,7 @@ def build_world(
     """
     external = external or set()
     network = load_network(scenario)
+    declared = {e.name for e in scenario.entities}
     scenario = with_static_obstacles(scenario)  # imported 3D geometry's footprints
     table = LaneTable(network)
     resolver = _Resolver(scenario, network, table)
@@ -404,6 +406,7 @@ def build_world(
     _attach_storyboard(world, scenario, resolver)
     run_seed = scenario.seed if seed is None else seed
     world.perception = build_perception(scenario, world, run_seed)
+    world.sensing = build_sensing(scenario, world, run_seed, declared)
     world.v2x = build_v2x(scenario, world, resolver.pose, run_seed)
     if world.v2x is not None:
         world.v2x.step(world)  # what is due at t = 0

@@ -127,12 +127,16 @@ def observe(world: World, route: EgoRoute) -> Observation:
     """Observation of the route's ego: own state, objects, route position, next signal.
 
     Ground truth, unless the ego has a perception (``world.perception``); a
-    connected ego finds its V2X inbox in ``sensors["v2x"]``.
+    connected ego finds its V2X inbox in ``sensors["v2x"]``, and the latest delivered
+    measurement of each of its sensor models (``world.sensing``) under the sensor's name.
     """
     route.update(world)
     actor = route.actor
     perception = world.perception.get(actor)
     inbox = world.v2x.inbox(actor) if world.v2x is not None else None
+    sensors = {} if inbox is None else {"v2x": inbox}
+    if world.sensing is not None and world.sensing.actor == actor:
+        sensors.update(world.sensing.measure(world))
     return Observation(
         time_s=world.time_s,
         ego=world.ego_state(actor),
@@ -143,7 +147,7 @@ def observe(world: World, route: EgoRoute) -> Observation:
         signal=_signal_ahead(world, route)
         if perception is None
         else perception.signal(_signal_ahead(world, route)),
-        sensors={} if inbox is None else {"v2x": inbox},
+        sensors=sensors,
     )
 
 

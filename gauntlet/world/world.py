@@ -28,6 +28,7 @@ from gauntlet.world.signals import RED, YELLOW, SignalController
 
 if TYPE_CHECKING:
     from gauntlet.world.perception import EgoPerception
+    from gauntlet.world.sensing import EgoSensing
     from gauntlet.world.v2x import V2XRadio
 
 VEHICLE_TYPES = frozenset({"car", "truck", "bus", "motorcycle", "bicycle"})
@@ -130,6 +131,8 @@ class World:
     v2x: V2XRadio | None = None
     #: Perception of actors whose stacks see through sensors (``gauntlet.world.perception``).
     perception: dict[int, EgoPerception] = field(default_factory=dict)
+    #: The ego's sensor models (``gauntlet.world.sensing``), measured when it is observed; None without.
+    sensing: EgoSensing | None = None
 
     def __post_init__(self) -> None:
         n = len(self.actors)

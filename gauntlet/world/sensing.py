@@ -1,0 +1,238 @@
+"""Sensor models on the ego: built from ``ego.sensors``, measured at their own rates.
+
+Each declared sensor is made from the registry with its preset and overrides
+(:mod:`gauntlet.sensors.catalog`) and sits at its mount on the ego. When the
+ego is observed (every step under a stack), every sensor measures what is due
+and :func:`gauntlet.world.observation.observe` puts the latest delivered
+measurement of each in ``Observation.sensors[name]``.
+
+* Frame sensors (lidar, camera, radar) measure at the first step at or after
+  each due time ``k / rate_hz`` (at most once a step), taking the world as it
+  is at that step. A measurement is taken when its acquisition ends: a camera
+  frame or radar cycle at its time, a lidar sweep one sweep period after its
+  start (the sweep fires over that period, actors moving on at their
+  velocities); it is delivered at the first step at or after that plus
+  ``latency_s``.
+* Sample sensors (IMU, GNSS, wheel odometry) keep their own sample clocks and
+  return every sample due since the previous step, the vehicle's motion held
+  over the step; a sample at ``t`` is delivered at or after ``t + latency_s``,
+  and the measurement is the array of samples delivered at the latest step
+  that delivered any.
+
+The ray-casting scene (one per world, only when a lidar or camera is declared)
+holds the road network and the scenario's static geometry; each measurement
+adds the actors as boxes, leaving out the ego and the footprint obstacles of
+the static geometry (which the scene already holds as meshes).
+
+Randomness: sensor ``k`` draws from ``SeedSequence(seed, spawn_key=(SENSING_STREAM, k))``,
+never from the world's generator, so declaring sensors changes nothing else in
+a run, and the same scenario and seed give identical measurements.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from gauntlet.scenarios import schema as sc
+from gauntlet.scenarios.errors import error_at
+from gauntlet.sensors.base import Mount, SensorPose
+from gauntlet.sensors.catalog import SensorConfigError, build_sensor
+from gauntlet.sensors.inertial import BodyMotion
+from gauntlet.sensors.radar_geometry import RadarTargets
+from gauntlet.sensors.scene import Boxes, RaycastScene
+from gauntlet.sensors.semantic import ACTOR_SEMANTIC
+from gauntlet.world.static_geometry import load_static_geometry
+
+if TYPE_CHECKING:
+    from gauntlet.world.world import World
+
+#: Random streams of the ego's sensors: ``SeedSequence(seed, spawn_key=(SENSING_STREAM, k))``.
+SENSING_STREAM = 200
+#: Kinds that cast rays into the scene.
+RAY_CAST_KINDS = frozenset({"lidar", "camera"})
+#: Kinds that keep their own sample clock and return arrays of samples.
+SAMPLE_KINDS = frozenset({"imu", "gnss", "wheel_odometry"})
+#: Slack on time comparisons, s (step times are multiples of dt in floating point).
+TIME_EPS_S = 1e-9
+
+
+def actor_boxes(world: World, keep: np.ndarray) -> Boxes:
+    """The actors ``keep`` as boxes at the world's current state, with their velocities."""
+    h, v = world.h[keep], world.v[keep]
+    return Boxes(
+        ids=keep.copy(),
+        semantic=np.array([ACTOR_SEMANTIC[world.types[k]] for k in keep], dtype=np.uint8),
+        x=world.x[keep],
+        y=world.y[keep],
+        z=world.z[keep],
+        heading=h,
+        length=world.length[keep],
+        width=world.width[keep],
+        height=np.array([world.actors[k].height_m for k in keep], dtype=float),
+        vx=v * np.cos(h),
+        vy=v * np.sin(h),
+        yaw_rate=world.yaw_rate[keep],
+    )
+
+
+@dataclass
+class MountedSensor:
+    """One sensor on the ego, with its schedule and what it has measured."""
+
+    name: str
+    kind: str
+    sensor: Any
+    mount: Mount
+    rng: np.random.Generator
+    next_due_s: float = 0.0
+    pending: list[tuple[float, Any]] = field(default_factory=list)
+    samples: np.ndarray | None = None
+    latest: Any = None
+
+    def _frame(self, world: World, sensing: EgoSensing, pose: SensorPose) -> None:
+        t = world.time_s
+        if t + TIME_EPS_S < self.next_due_s:
+            return
+        period = 1.0 / self.sensor.rate_hz
+        while self.next_due_s <= t + TIME_EPS_S:  # faster than the world: once a step
+            self.next_due_s += period
+        a = sensing.actor
+        if self.kind in RAY_CAST_KINDS:
+            m = self.sensor.measure(sensing.scene_at(world), pose, t, self.rng, exclude_id=a)
+        else:
+            targets = RadarTargets.from_boxes(sensing.boxes_at(world))
+            m = self.sensor.measure(
+                targets, pose, t, self.rng, exclude_id=a, ground_z=float(world.z[a])
+            )
+        taken = t + float(getattr(m, "duration_s", 0.0))
+        self.pending.append((taken + self.sensor.latency_s, m))
+
+    def _sample(self, world: World, pose: SensorPose, motion: BodyMotion) -> None:
+        scene = motion if self.kind == "imu" else None
+        new = self.sensor.measure(scene, pose, world.time_s, self.rng)
+        self.samples = new if self.samples is None else np.concatenate((self.samples, new))
+
+    def update(
+        self, world: World, sensing: EgoSensing, pose: SensorPose, motion: BodyMotion
+    ) -> None:
+        """Measure what is due at the world's time and deliver what has arrived."""
+        now = world.time_s + TIME_EPS_S
+        if self.kind in SAMPLE_KINDS:
+            self._sample(world, pose, motion)
+            assert self.samples is not None
+            due = self.samples["time_s"] + self.sensor.latency_s <= now
+            if due.any():
+                self.latest = self.samples[due]
+                self.samples = self.samples[~due]
+            return
+        self._frame(world, sensing, pose)
+        while self.pending and self.pending[0][0] <= now:
+            self.latest = self.pending.pop(0)[1]
+
+
+@dataclass
+class EgoSensing:
+    """The ego's sensors and the geometry they see."""
+
+    actor: int
+    sensors: list[MountedSensor]
+    scene: RaycastScene | None
+    #: Actors shown as boxes: all but the ego and the static geometry's footprints.
+    shown: np.ndarray
+    _time_s: float = -math.inf
+    _boxes: Boxes | None = None
+
+    def boxes_at(self, world: World) -> Boxes:
+        """The shown actors' boxes at the world's time (made once a step)."""
+        if self._boxes is None:
+            self._boxes = actor_boxes(world, self.shown)
+        return self._boxes
+
+    def scene_at(self, world: World) -> RaycastScene:
+        """The scene with the actors at the world's time."""
+        assert self.scene is not None
+        boxes = self.boxes_at(world)
+        if self.scene.actors is not boxes:
+            self.scene.update_actors(boxes, world.time_s)
+        return self.scene
+
+    def pose(self, world: World, mount: Mount) -> SensorPose:
+        """A sensor's pose at ``mount`` on the ego; the vehicle's pitch and roll are added to its own."""
+        a = self.actor
+        pose = mount.sensor_pose(
+            float(world.x[a]), float(world.y[a]), float(world.h[a]),
+            float(world.v[a]), float(world.yaw_rate[a]), float(world.z[a]),
+        )  # fmt: skip
+        if world.pitch[a] or world.roll[a]:
+            pose = replace(
+                pose,
+                pitch=pose.pitch + float(world.pitch[a]),
+                roll=pose.roll + float(world.roll[a]),
+            )
+        return pose
+
+    def motion(self, world: World) -> BodyMotion:
+        """The ego's world-frame acceleration (along its heading and centripetal)."""
+        a = self.actor
+        h, v, acc, r = (
+            float(world.h[a]),
+            float(world.v[a]),
+            float(world.accel[a]),
+            float(world.yaw_rate[a]),
+        )
+        return BodyMotion(
+            ax=acc * math.cos(h) - v * r * math.sin(h),
+            ay=acc * math.sin(h) + v * r * math.cos(h),
+        )
+
+    def measure(self, world: World) -> dict[str, Any]:
+        """Measure what is due now (once per world time) and return the latest delivered measurements."""
+        if world.time_s != self._time_s:
+            self._time_s = world.time_s
+            self._boxes = None
+            motion = self.motion(world)
+            for s in self.sensors:
+                s.update(world, self, self.pose(world, s.mount), motion)
+        return {s.name: s.latest for s in self.sensors if s.latest is not None}
+
+
+def build_sensing(
+    scenario: sc.Scenario, world: World, seed: int, declared: set[str] | None = None
+) -> EgoSensing | None:
+    """The ego's sensors from ``scenario.ego.sensors``; None when none are declared.
+
+    Args:
+        scenario: The scenario, with its static geometry's footprint obstacles added.
+        world: The world being built.
+        seed: The run's seed.
+        declared: Names of the entities the scenario itself declares; other
+            ``obstacle`` actors are footprints of the static geometry.
+    """
+    specs = scenario.ego.sensors
+    if not specs:
+        return None
+    actor = world.actor_id(scenario.ego.entity)
+    sensors = []
+    for k, spec in enumerate(specs):
+        try:
+            sensor = build_sensor(spec.kind, spec.preset, spec.params)
+        except SensorConfigError as exc:
+            raise error_at(scenario.source, ("ego", "sensors", k, *exc.key), str(exc)) from None
+        m = spec.mount
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(SENSING_STREAM, k)))
+        mount = Mount(m.x_m, m.y_m, m.z_m, m.roll_rad, m.pitch_rad, m.yaw_rad)
+        sensors.append(MountedSensor(spec.name, spec.kind, sensor, mount, rng))
+    scene = None
+    if any(spec.kind in RAY_CAST_KINDS for spec in specs):
+        scene = RaycastScene(world.network, assets=load_static_geometry(scenario))
+    footprint = [
+        k
+        for k, a in enumerate(world.actors)
+        if declared is not None and a.type == "obstacle" and a.name not in declared
+    ]
+    shown = np.setdiff1d(np.arange(len(world.actors)), [actor, *footprint])
+    return EgoSensing(actor, sensors, scene, shown)
