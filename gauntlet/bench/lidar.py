@@ -30,8 +30,8 @@ from gauntlet.sensors.base import Mount
 from gauntlet.sensors.lidar import Lidar, LidarConfig
 from gauntlet.sensors.lidar_presets import HDL_64E
 from gauntlet.sensors.scene import Boxes, RaycastScene, boxes_mesh
-from gauntlet.sensors.semantic import ACTOR_SEMANTIC
 from gauntlet.world.builder import build_world
+from gauntlet.world.sensing import actor_boxes as world_actor_boxes
 from gauntlet.world.world import World
 
 T = TypeVar("T")
@@ -42,22 +42,8 @@ TARGET_FRACTION_OF_RAW = 0.5
 
 
 def actor_boxes(world: World) -> Boxes:
-    """The world's actors as boxes, with their velocities."""
-    h = world.h
-    return Boxes(
-        ids=np.arange(len(world.actors)),
-        semantic=np.array([ACTOR_SEMANTIC[t] for t in world.types], dtype=np.uint8),
-        x=world.x.copy(),
-        y=world.y.copy(),
-        z=world.z.copy(),
-        heading=h.copy(),
-        length=world.length.copy(),
-        width=world.width.copy(),
-        height=np.array([a.height_m for a in world.actors]),
-        vx=world.v * np.cos(h),
-        vy=world.v * np.sin(h),
-        yaw_rate=world.yaw_rate.copy(),
-    )
+    """Every actor of the world as a box, with its velocity."""
+    return world_actor_boxes(world, np.arange(len(world.actors)))
 
 
 def _raw_scene(scene: RaycastScene, surface: RoadSurface, boxes: Boxes, ego: int):  # noqa: ANN202

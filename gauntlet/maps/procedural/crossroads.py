@@ -18,7 +18,7 @@ import math
 from collections.abc import Mapping
 from itertools import combinations
 
-from gauntlet.maps.model import Connection, Junction, RoadLink, Signal
+from gauntlet.maps.model import Connection, Junction, RoadLink
 from gauntlet.maps.procedural._build import (
     PlanBuilder,
     Pose,
@@ -31,7 +31,7 @@ from gauntlet.maps.procedural._build import (
 )
 from gauntlet.maps.procedural.junctions import (
     ARM_HEADINGS,
-    TRAFFIC_LIGHT_TYPE,
+    arm_signal,
     connecting_road,
 )
 from gauntlet.maps.road import Road
@@ -48,25 +48,6 @@ CONNECTING_ROAD_IDS = {pair: str(301 + index) for index, pair in enumerate(combi
 def half_size(lanes_per_direction: int, lane_width_m: float, corner_radius_m: float) -> float:
     """Distance from the crossroads centre to the end of each arm, m."""
     return lanes_per_direction * lane_width_m + corner_radius_m
-
-
-def _signal(arm: str, arm_length_m: float, lanes: int, lane_width_m: float) -> Signal:
-    return Signal(
-        id=f"sig_{arm}",
-        road=ARM_ROAD_IDS[arm],
-        s=arm_length_m,
-        t=-(lanes * lane_width_m + 0.5),
-        orientation="+",
-        dynamic=True,
-        type=TRAFFIC_LIGHT_TYPE,
-        subtype="-1",
-        name=f"sig_{arm}",
-        country="DE",
-        z_offset=2.5,
-        height=0.9,
-        width=0.35,
-        validity=((-lanes, -1),),
-    )
 
 
 def crossroads(
@@ -130,7 +111,7 @@ def crossroads(
                 predecessor=predecessor,
                 successor=RoadLink("junction", JUNCTION_ID),
                 speed_limit_mps=speed_limit_mps,
-                signals=[_signal(arm, arm_lengths_m[arm], n, w)],
+                signals=[arm_signal(arm, ARM_ROAD_IDS[arm], arm_lengths_m[arm], n, w)],
             )
         )
 

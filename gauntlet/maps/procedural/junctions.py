@@ -82,24 +82,7 @@ def _arm_junction(
         start = Pose(far * math.cos(heading), far * math.sin(heading), heading + math.pi)
         signals = []
         if signalised:
-            signals.append(
-                Signal(
-                    id=f"sig_{arm}",
-                    road=ARM_ROAD_IDS[arm],
-                    s=arm_length_m,
-                    t=-(n * w + 0.5),
-                    orientation="+",
-                    dynamic=True,
-                    type=TRAFFIC_LIGHT_TYPE,
-                    subtype="-1",
-                    name=f"sig_{arm}",
-                    country="DE",
-                    z_offset=2.5,
-                    height=0.9,
-                    width=0.35,
-                    validity=((-n, -1),),
-                )
-            )
+            signals.append(arm_signal(arm, ARM_ROAD_IDS[arm], arm_length_m, n, w))
         roads.append(
             road(
                 ARM_ROAD_IDS[arm],
@@ -146,6 +129,27 @@ def _arm_junction(
             )
         )
     return RoadNetwork(roads, [Junction(JUNCTION_ID, tuple(connections), name=name)])
+
+
+def arm_signal(arm: str, road_id: str, s_m: float, lanes: int, lane_width_m: float) -> Signal:
+    """The traffic light ``sig_<arm>`` at ``s_m`` on an arm's road, for its ``lanes``
+    inbound (right-hand) lanes, 0.5 m beyond their outer edge."""
+    return Signal(
+        id=f"sig_{arm}",
+        road=road_id,
+        s=s_m,
+        t=-(lanes * lane_width_m + 0.5),
+        orientation="+",
+        dynamic=True,
+        type=TRAFFIC_LIGHT_TYPE,
+        subtype="-1",
+        name=f"sig_{arm}",
+        country="DE",
+        z_offset=2.5,
+        height=0.9,
+        width=0.35,
+        validity=((-lanes, -1),),
+    )
 
 
 def connecting_road(
