@@ -30,8 +30,14 @@ def check_ray() -> None:
         raise ImportError("the ray backend needs Ray: pip install 'gauntlet-sim[ray]'") from None
 
 
+#: Assumed wall time of one drone, swarm or skill scenario for batching, s.
+OTHER_DOMAIN_COST_S = 0.5
+
+
 def estimated_cost_s(scenario: sc.Scenario) -> float:
-    """Rough wall time of one run, from its steps and actors."""
+    """Rough wall time of one run, from its steps and actors (other domains: 0.5 s)."""
+    if not isinstance(scenario, sc.Scenario):
+        return OTHER_DOMAIN_COST_S
     steps = scenario.stop.duration_s / scenario.dt_s
     return steps * max(len(scenario.entities), 1) * ACTOR_STEP_S + 0.02
 

@@ -14,6 +14,7 @@ from gauntlet.agents.stack import Control, StackError, make_stack, resolve_stack
 from gauntlet.evaluation.criteria import Evaluation, EvaluationContext, RunFacts, ttc_series
 from gauntlet.evaluation.result import ScenarioResult, Status, overall_status
 from gauntlet.evaluation.scores import score_scenario
+from gauntlet.runner.domains import domain_runner
 from gauntlet.scenarios import schema as sc
 from gauntlet.scenarios.errors import ScenarioError, ScenarioErrors
 from gauntlet.scenarios.variations import scenario_id
@@ -149,6 +150,9 @@ def run_scenario(scenario: sc.Scenario, options: RunOptions) -> ScenarioResult:
     """
     t0 = time.perf_counter()
     try:
+        runner = domain_runner(scenario)
+        if runner is not None:
+            return runner(scenario, options)
         world, result = simulate(scenario, options)
     except (ScenarioError, ScenarioErrors, StackError) as exc:
         return error_result(scenario, options, str(exc), time.perf_counter() - t0)
@@ -193,6 +197,12 @@ def _write_artifacts(
     )
 
 
+def _default_stack(scenario: object) -> str:
+    """The stack a scenario names: the ego's for driving, the header's for other domains."""
+    ego = getattr(scenario, "ego", None)
+    return str(getattr(ego, "stack", None) or getattr(scenario, "stack", ""))
+
+
 def error_result(
     scenario: sc.Scenario, options: RunOptions, message: str, wall_s: float
 ) -> ScenarioResult:
@@ -204,7 +214,7 @@ def error_result(
         category=scenario.category,
         tags=scenario.tags,
         seed=scenario.seed if options.seed is None else options.seed,
-        stack=options.stack or scenario.ego.stack,
+        stack=options.stack or _default_stack(scenario),
         status=Status.ERROR,
         wall_time_s=wall_s,
         stop_reason="error",

@@ -28,8 +28,15 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from gauntlet.scenarios.convert import INVALID, Converter
+from gauntlet.scenarios.domains import DEFAULT_DOMAIN, DOCUMENTS, document_class, domain_names
 from gauntlet.scenarios.dump import dump_scenario
-from gauntlet.scenarios.errors import KeyPath, ScenarioError, ScenarioErrors, describe
+from gauntlet.scenarios.errors import (
+    KeyPath,
+    ScenarioError,
+    ScenarioErrors,
+    describe,
+    suggestion,
+)
 from gauntlet.scenarios.parameters import apply_parameters
 from gauntlet.scenarios.references import check_references
 from gauntlet.scenarios.rules import check_rules
@@ -136,18 +143,42 @@ def _build(data: Any, source: SourceInfo, parameters: Mapping[str, Scalar] | Non
         # A file of another version is not checked against this version's rules.
         raise ScenarioErrors([version_error])
 
+    document, domain_error = _document_class(data, source)
+    if domain_error is not None:
+        raise ScenarioErrors([domain_error])
     data, errors = apply_parameters(data, source, parameters)
     converter = Converter(source)
-    scenario = converter.build(Scenario, data, ())
+    scenario = converter.build(document, data, ())
     errors.extend(converter.errors)
     if errors or scenario is INVALID:
         raise ScenarioErrors(errors)
 
     scenario = dataclasses.replace(scenario, source=source)
-    errors = check_references(scenario) + check_rules(scenario)
+    if document is Scenario:
+        errors = check_references(scenario) + check_rules(scenario)
+    else:
+        check = getattr(scenario, "check", None)
+        errors = list(check()) if callable(check) else []
     if errors:
         raise ScenarioErrors(errors)
     return scenario
+
+
+def _document_class(data: dict[Any, Any], source: SourceInfo) -> tuple[type, ScenarioError | None]:
+    """The class a file's ``domain`` key selects (driving scenarios drop the key)."""
+    if "domain" not in data:
+        return Scenario, None
+    domain = data["domain"]
+    if domain == DEFAULT_DOMAIN:
+        del data["domain"]
+        return Scenario, None
+    if isinstance(domain, str) and domain in DOCUMENTS:
+        return document_class(domain), None
+    if isinstance(domain, str):
+        message = f"unknown domain {domain!r}{suggestion(domain, domain_names(), 'domains')}"
+    else:
+        message = f"expected a domain name ({', '.join(domain_names())}), got {describe(domain)}"
+    return Scenario, ScenarioError(source.file, source.line_of(("domain",)), ("domain",), message)
 
 
 def _check_version(data: dict[Any, Any], source: SourceInfo) -> ScenarioError | None:

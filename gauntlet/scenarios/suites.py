@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gauntlet.scenarios.convert import INVALID, Converter
+from gauntlet.scenarios.domains import DomainCategory
 from gauntlet.scenarios.errors import ScenarioError, ScenarioErrors
 from gauntlet.scenarios.loader import load_yaml_with_lines
 from gauntlet.scenarios.schema import Category, Scenario, SourceInfo
@@ -39,7 +40,7 @@ class Suite:
         doc="Id patterns (fnmatch) to include.", factory=lambda: ("*",)
     )
     exclude: tuple[str, ...] = param(doc="Id patterns to leave out.", factory=tuple)
-    categories: tuple[Category, ...] = param(
+    categories: tuple[Category | DomainCategory, ...] = param(
         doc="Only these categories (empty: any).", factory=tuple
     )
     tags: tuple[str, ...] = param(
