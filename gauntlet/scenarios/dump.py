@@ -48,11 +48,12 @@ def _same(value: Any, default: Any) -> bool:
     return type(value) is type(default) and value == default
 
 
-def dump_scenario(scenario: Scenario) -> str:
+def dump_scenario(scenario: Scenario | Any) -> str:
     """Write a scenario as YAML text that :func:`parse_scenario` reads back equal.
 
     The format version ``gauntlet: 1`` is always written, as the first key,
-    so that the file declares its format.
+    so that the file declares its format; so is the ``domain`` of a drone,
+    swarm or skill scenario.
 
     Args:
         scenario: The scenario to write; ``source`` is not written.
@@ -62,6 +63,10 @@ def dump_scenario(scenario: Scenario) -> str:
     """
     body = to_raw(scenario)
     body.pop("gauntlet", None)
+    domain = getattr(type(scenario), "DOMAIN", "")
+    if domain:
+        body.pop("domain", None)
+        body = {"name": body.pop("name"), "domain": domain, **body}
     document = {"gauntlet": FORMAT_VERSION, **body}
     return yaml.safe_dump(
         document, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100

@@ -13,6 +13,8 @@ from scenario_samples import EVERY_CLASS, MINIMAL, docs_example
 from gauntlet.scenarios import (
     criteria_kinds,
     dump_scenario,
+    entities,
+    events,
     find_scenario_files,
     load_scenario,
     parse_scenario,
@@ -58,7 +60,13 @@ def test_samples_cover_every_schema_class():
         for text in (EVERY_CLASS, docs_example())
         for _, obj in iter_with_paths(parse_scenario(text))
     }
-    modules = {schema.__name__, criteria_kinds.__name__, positions.__name__}
+    modules = {
+        schema.__name__,
+        criteria_kinds.__name__,
+        positions.__name__,
+        entities.__name__,
+        events.__name__,
+    }
     declared = {
         cls
         for _, cls in inspect.getmembers(schema, inspect.isclass)
