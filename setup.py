@@ -11,6 +11,7 @@ setup(
     package_data={
         "gauntlet": ["py.typed"],
         "gauntlet.envs": ["scenarios/*.yaml"],
+        "gauntlet.skills": ["success_rates.json"],
         "gauntlet._library": ["*.yaml", "*/*.yaml", "*/*/*.yaml", "*/*.xodr", "*/*/*.xodr"],
         "gauntlet._assets": [
             "maps/*.xodr",
@@ -19,6 +20,7 @@ setup(
             "scenes/*.ply",
             "scenes/*.pcd",
             "scenes/*.obj",
+            "robots/*.urdf",
         ],
     },
 )

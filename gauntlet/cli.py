@@ -95,15 +95,18 @@ def _check_stacks(scenarios: Sequence, override: str | None) -> list[str]:
 
     errors, seen = [], set()
     for s in scenarios:
-        name = override or s.ego.stack
-        key = (name, repr(sorted(s.ego.params.items())))
+        # Non-driving domains name their stack at the top level, without parameters.
+        ego = getattr(s, "ego", None)
+        params = ego.params if ego is not None else {}
+        name = override or (ego.stack if ego is not None else s.stack)
+        key = (name, repr(sorted(params.items())))
         if key in seen:
             continue
         seen.add(key)
         try:
-            stack = make_stack(name, s.ego.params)
+            stack = make_stack(name, params)
         except StackError as exc:
-            path = ("ego", "params") if s.ego.params else ("ego", "stack")
+            path = ("stack",) if ego is None else ("ego", "params") if params else ("ego", "stack")
             errors.append(str(error_at(s.source, path, str(exc))))
             continue
         close = getattr(stack, "close", None)
@@ -153,6 +156,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     stack_errors = _check_stacks(scenarios, args.stack)
     if stack_errors:
         raise UsageError("\n".join(stack_errors))
+    if args.stack == "carla":
+        # Scenario mode: one server and one external client, one scenario at a time.
+        args.jobs = 1
+        if args.carla_port is not None:
+            import os
+
+            os.environ["GAUNTLET_CARLA_PORT"] = str(args.carla_port)
     if args.backend == "ray":
         from gauntlet.runner.ray_backend import check_ray
 
@@ -342,6 +352,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     scenarios, errors = _load_all(args.paths)
     for s in scenarios:
+        if not hasattr(s, "map"):
+            continue  # other domains' worlds are built by their runners
         try:
             build_world(s)
         except (ScenarioError, ScenarioErrors) as exc:
@@ -438,6 +450,43 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_skills(args: argparse.Namespace) -> int:
+    """Robots, primitives, skills and derived skills with their measured success rates."""
+    from gauntlet.skills.catalog import RATES_FILE, measure_success_rates, skill_catalog
+
+    if args.transfer:
+        from gauntlet.skills.transfer import transfer_gap
+
+        gap = transfer_gap(jobs=args.jobs)
+        if args.json:
+            print(json.dumps(gap))
+        else:
+            for name, row in {**gap["skills"], "overall": gap["overall"]}.items():
+                print(
+                    f"{name:<16} nominal {row['nominal_success']:.0%}"
+                    f"  reality {row['reality_success']:.0%}"
+                    f"  retained {row['retained']:.0%}"
+                    f"  trajectory error {row['trajectory_error_m'] * 1e3:.1f} mm"
+                )
+        return EXIT_OK
+    rates = None
+    if args.measure:
+        rates = measure_success_rates(jobs=args.jobs)
+        RATES_FILE.write_text(json.dumps(rates, indent=2) + "\n", encoding="utf-8")
+    catalog = skill_catalog(rates)
+    if args.json:
+        print(json.dumps(catalog))
+        return EXIT_OK
+    print("robots:     " + ", ".join(r["name"] for r in catalog["robots"]))
+    print("primitives: " + ", ".join(catalog["primitives"]))
+    for group in ("skills", "derived_skills"):
+        print(f"{group}:")
+        for s in catalog[group]:
+            rate = "not measured" if s["success_rate"] is None else f"{s['success_rate']:.0%}"
+            print(f"  {s['name']:<28} {rate}")
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from gauntlet.bridges.carla.serve import serve
 
@@ -474,6 +523,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--seed", type=int, help="override every scenario's seed")
     r.add_argument("--stack", help="stack name or module:Class (default: each scenario's own)")
+    r.add_argument(
+        "--carla-port",
+        type=int,
+        metavar="PORT",
+        help="with --stack carla: the CARLA-compatible server's RPC port (default 2000; 0: any free port)",
+    )
     r.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
     r.add_argument("--no-plots", action="store_true", help="skip the bird's-eye-view PNGs")
     r.add_argument("--quiet", action="store_true", help="no progress bar or table")
@@ -586,6 +641,17 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--json", action="store_true", help="one JSON object on standard output")
     b.add_argument("--quick", action="store_true", help="a short run (for tests)")
     b.set_defaults(func=cmd_bench)
+
+    sk = sub.add_parser("skills", help="robot arms, primitives, skills and their success rates")
+    sk.add_argument("--json", action="store_true", help="one JSON object on standard output")
+    sk.add_argument(
+        "--measure", action="store_true", help="run every skill on every robot and record the rates"
+    )
+    sk.add_argument(
+        "--transfer", action="store_true", help="measure the sim-to-real gap (nominal vs perturbed)"
+    )
+    sk.add_argument("--jobs", type=int, help="worker processes of --measure/--transfer (default 2)")
+    sk.set_defaults(func=cmd_skills)
 
     from gauntlet.bridges.carla.serve import add_arguments as add_carla_arguments
 

@@ -7,10 +7,12 @@ server, then run it::
     python examples/carla_client/follow_lane.py --port 2000
 
 It switches the world to synchronous mode, spawns a car (role ``hero``) at
-the first recommended spawn point with a camera and a lidar on it, and
+the first recommended spawn point with a camera (400 x 300) and a lidar on
+it, listens to both, and
 steers it along the map's waypoints at a set speed for a number of steps,
 then restores the settings and cleans up. It prints one JSON line with the
-distance driven and the largest distance from the lane centre, and exits
+distance driven, the largest distance from the lane centre and the number
+of camera frames and lidar sweeps received, and exits
 non-zero if the car did not follow its lane.
 """
 
@@ -63,10 +65,11 @@ def main() -> int:
     try:
         vehicle = world.spawn_actor(blueprint, town.get_spawn_points()[0])
         actors.append(vehicle)
+        camera_bp = library.find("sensor.camera.rgb")
+        camera_bp.set_attribute("image_size_x", "400")
+        camera_bp.set_attribute("image_size_y", "300")
         camera = world.spawn_actor(
-            library.find("sensor.camera.rgb"),
-            carla.Transform(carla.Location(x=1.5, z=2.4)),
-            attach_to=vehicle,
+            camera_bp, carla.Transform(carla.Location(x=1.5, z=2.4)), attach_to=vehicle
         )
         lidar = world.spawn_actor(
             library.find("sensor.lidar.ray_cast"),
@@ -74,8 +77,10 @@ def main() -> int:
             attach_to=vehicle,
         )
         actors += [camera, lidar]
-        camera.listen(lambda image: None)
-        lidar.listen(lambda scan: None)
+        images: list = []
+        sweeps: list = []
+        camera.listen(lambda image: images.append(image.frame))
+        lidar.listen(lambda scan: sweeps.append(len(scan)))
         world.tick()
         start = vehicle.get_location()
         wheelbase = 2.9
@@ -93,7 +98,14 @@ def main() -> int:
             world.tick()
         driven = vehicle.get_location().distance(start)
         print(
-            json.dumps({"driven_m": round(driven, 2), "max_lane_offset_m": round(worst_offset, 3)})
+            json.dumps(
+                {
+                    "driven_m": round(driven, 2),
+                    "max_lane_offset_m": round(worst_offset, 3),
+                    "camera_frames": len(images),
+                    "lidar_sweeps": len(sweeps),
+                }
+            )
         )
         return 0 if driven > 10.0 and worst_offset < 0.5 else 1
     finally:

@@ -134,7 +134,13 @@ class Stack(Protocol):
 #: Stacks that ship with Gauntlet, found even when the package is not installed.
 BUILTIN_STACKS = {
     "reference": "gauntlet.agents.reference:ReferenceStack",
+    "reference:perception": "gauntlet.agents.perception.stack:PerceptionStack",
     "scenario": "gauntlet.agents.playback:ScenarioStack",
+    "carla": "gauntlet.bridges.carla.scenario_mode:CarlaClientStack",
+    "swarm": "gauntlet.swarm.stack:SwarmStack",
+    "skill": "gauntlet.skills.executor:SkillExecutor",
+    "drone-reference": "gauntlet.agents.drone_avoidance:DroneAvoidanceStack",
+    "drone-direct": "gauntlet.agents.drone_avoidance:DroneDirectStack",
 }
 
 

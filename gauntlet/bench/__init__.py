@@ -14,6 +14,8 @@ BENCHMARKS: dict[str, str] = {
     "quadrotor": "gauntlet.bench.quadrotor:bench_quadrotor",
     "carla": "gauntlet.bench.carla:bench_carla",
     "env": "gauntlet.bench.env:bench_env",
+    "swarm": "gauntlet.bench.swarm:bench_swarm",
+    "arm": "gauntlet.bench.arm:bench_arm",
 }
 
 

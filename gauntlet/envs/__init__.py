@@ -2,5 +2,12 @@
 
 ``import gauntlet`` registers the ids of :data:`gauntlet.envs.registry.ENVS`
 (``gauntlet/ScenarioEnv-v0``, ``gauntlet/LaneKeep-v0``, ...); the simulator
-loads on the first ``gymnasium.make``. See ``docs/envs.md``.
+loads on the first ``gymnasium.make``. ``gauntlet/LaneKeepBatch-v0`` also has a
+native batch for ``gymnasium.make_vec`` (:mod:`gauntlet.envs.batch`);
+PettingZoo environments register through
+:func:`gauntlet.envs.registry.register_parallel_env`. A trained policy runs as
+a Stack through :mod:`gauntlet.envs.policy_stack`. See ``docs/envs.md``.
 """
+
+from gauntlet.envs import arms as _arms  # noqa: E402,F401 - registers gauntlet/Arm*-v0
+from gauntlet.envs import drones as _drones  # noqa: E402,F401 - registers gauntlet/Drone*-v0

@@ -52,6 +52,8 @@ class RewardTracker:
         self.last_accel = float(world.accel[self.ego])
         self.seen_collisions = len(world.collisions)
         self.collided = False
+        #: Speed limit at every route sample, m/s (looked up per step by the route index).
+        self.speed_limits = route.speed_limits()
 
     def update(self, world: World, goal_reached: bool) -> dict[str, float]:
         """The terms of the step just taken (call after ``route.update``)."""
@@ -68,8 +70,12 @@ class RewardTracker:
             self.seen_collisions = len(collisions)
         first_hit = hit and not self.collided
         self.collided = self.collided or hit
-        over = float(world.v[a]) - r.speed_limit()
-        red = self.stop_lines.crossed_on_red(world, r.s + self.stop_lines.half_length)
+        over = float(world.v[a]) - float(self.speed_limits[r.index])
+        red = (
+            self.stop_lines.crossed_on_red(world, r.s + self.stop_lines.half_length)
+            if len(self.stop_lines.s)
+            else 0
+        )
         return {
             "progress": w.progress_per_m * progress,
             "collision": w.collision if first_hit else 0.0,

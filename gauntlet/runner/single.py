@@ -12,6 +12,7 @@ import numpy as np
 
 from gauntlet.agents.stack import Control, StackError, make_stack, resolve_stack
 from gauntlet.evaluation.criteria import Evaluation, EvaluationContext, RunFacts, ttc_series
+from gauntlet.evaluation.perception_metrics import PerceptionEvaluation
 from gauntlet.evaluation.result import ScenarioResult, Status, overall_status
 from gauntlet.evaluation.scores import score_scenario
 from gauntlet.runner.domains import domain_runner
@@ -21,6 +22,7 @@ from gauntlet.scenarios.variations import scenario_id
 from gauntlet.world.builder import build_world
 from gauntlet.world.observation import EgoRoute, episode_info, observe, route_horizon
 from gauntlet.world.recorder import Trace
+from gauntlet.world.sensing import with_sensor_rig
 from gauntlet.world.world import World
 
 
@@ -44,15 +46,21 @@ def simulate(scenario: sc.Scenario, options: RunOptions) -> tuple[World, Scenari
     sid = scenario_id(scenario)
     stack_name = options.stack or scenario.ego.stack
     seed = scenario.seed if options.seed is None else options.seed
-    playback = bool(getattr(resolve_stack(stack_name), "PLAYBACK", False))
+    stack_cls = resolve_stack(stack_name)
+    playback = bool(getattr(stack_cls, "PLAYBACK", False))
+    # A stack that needs sensors brings them when the scenario declares none.
+    scenario = with_sensor_rig(scenario, tuple(getattr(stack_cls, "SENSORS", ())))
     ego_name = scenario.ego.entity
     world = build_world(scenario, external=set() if playback else {ego_name}, seed=seed)
     ego = world.actor_id(ego_name)
     stack = make_stack(stack_name, scenario.ego.params)
     route = EgoRoute(world, ego, route_horizon(scenario.stop.duration_s))
+    bind_world(stack, world, ego)
     stack.reset(episode_info(world, route, sid, seed))
     evaluation = Evaluation(EvaluationContext(world, scenario, ego, route))
     evaluation.update(world)
+    perceived = getattr(stack, "perceived_objects", None)
+    perception = PerceptionEvaluation(world, ego) if callable(perceived) else None
     latencies: list[float] = []
     budget = scenario.ego.step_budget_s
     stop_reason = "duration"
@@ -67,6 +75,8 @@ def simulate(scenario: sc.Scenario, options: RunOptions) -> tuple[World, Scenari
                 controls[ego] = stack.step(obs)
                 spent = time.perf_counter() - t0
                 latencies.append(spent)
+                if perception is not None:
+                    perception.update(world, perceived())
                 if budget is not None and spent > budget:
                     stop_reason = f"stack step took {spent * 1e3:.1f} ms, over the {budget * 1e3:.1f} ms budget"
                     break
@@ -89,6 +99,8 @@ def simulate(scenario: sc.Scenario, options: RunOptions) -> tuple[World, Scenari
         status = Status.FAIL
     trace = world.recorder.trace()
     metrics = _metrics(trace, ego, world, latencies)
+    if perception is not None:
+        metrics.update(perception.metrics())
     scores = score_scenario(evaluation.monitor_results(), metrics)
     result = ScenarioResult(
         id=sid,
@@ -195,6 +207,17 @@ def _write_artifacts(
         trace=str(trace_path.relative_to(root)),
         plot=str(plot_path.relative_to(root)) if plot_path else None,
     )
+
+
+def bind_world(stack: object, world: World, ego: int) -> None:
+    """Give the world to a stack that serves it to outside clients (``bind_world(world, ego)``).
+
+    Such a stack (the ``carla`` stack of scenario mode) publishes the whole
+    world, not only the ego's observation; it never steps it.
+    """
+    bind = getattr(stack, "bind_world", None)
+    if callable(bind):
+        bind(world, ego)
 
 
 def _default_stack(scenario: object) -> str:

@@ -7,7 +7,8 @@
   field of view, occlusion, dropout) and read traffic lights only from a
   distance, instead of the ground truth of every object within 150 m;
 * ``v2x`` declares the radio channel, the share of connected traffic and the
-  roadside units (SPaT/MAP, hazard warnings, cooperative perception);
+  roadside units (SPaT/MAP, hazard warnings, cooperative perception, and
+  sensor models whose raw measurements they send to the ego);
 * an entity's ``v2x`` sets whether it is connected, is an emergency vehicle on
   a run, or warns of itself as a hazard.
 """
@@ -173,6 +174,44 @@ class RoadsidePerception:
     rate_hz: float = param(10.0, doc="CPM messages per second.", gt=0.0)
 
 
+#: Sensor kinds a roadside unit may carry (the frame sensors of ``gauntlet.sensors``).
+RoadsideSensorKind = Literal["lidar", "camera", "radar"]
+
+
+@dataclass(frozen=True)
+class RoadsideMount:
+    """Where a sensor sits on a roadside unit: the unit's frame (x along its heading, y left, z up).
+
+    The frame's origin is the unit's position on the map datum (z = 0); its
+    heading is the heading of the unit's position (``heading_rad`` of a world
+    position, the lane's direction of a lane position).
+    """
+
+    x_m: float = param(0.0, doc="Along the unit's heading from its position.")
+    y_m: float = param(0.0, doc="To the left of the unit's position.")
+    z_m: float = param(5.0, doc="Above the map datum: the height of the unit's mast.")
+    yaw_rad: float = param(0.0, doc="Turn to the left from the unit's heading.")
+    pitch_rad: float = param(0.0, doc="Pitch about the sensor's y axis (positive: nose down).")
+    roll_rad: float = param(0.0, doc="Roll about the sensor's x axis.")
+
+
+@dataclass(frozen=True)
+class RoadsideSensor:
+    """A sensor model on a roadside unit; its measurements reach the ego over the V2X channel."""
+
+    name: str = param(
+        doc="Unique name on the unit; the ego's observation holds its measurements under `rsu:<unit>/<name>`."
+    )
+    kind: RoadsideSensorKind = param(doc="Sensor model.")
+    preset: str | None = param(
+        None, doc="Named configuration of the kind (lidar: vlp16, hdl64e, os1_128; ...)."
+    )
+    mount: RoadsideMount = param(doc="Where it sits on the unit.", factory=RoadsideMount)
+    params: dict[str, Any] = param(
+        doc="Overrides of single fields of the kind's configuration.", factory=dict
+    )
+
+
 @dataclass(frozen=True)
 class RoadsideUnit:
     """A roadside unit: a fixed radio station that broadcasts what it knows."""
@@ -185,6 +224,9 @@ class RoadsideUnit:
     )
     perception: RoadsidePerception | None = param(
         None, doc="Roadside sensor whose objects it shares."
+    )
+    sensors: tuple[RoadsideSensor, ...] = param(
+        doc="Sensor models whose raw measurements it sends to the ego.", factory=tuple
     )
 
 

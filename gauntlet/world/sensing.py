@@ -24,6 +24,11 @@ holds the road network and the scenario's static geometry; each measurement
 adds the actors as boxes, leaving out the ego and the footprint obstacles of
 the static geometry (which the scene already holds as meshes).
 
+A connected ego also finds here the raw measurements of the roadside units'
+sensor models that reached it over V2X (:mod:`gauntlet.world.roadside_sensing`),
+under ``rsu:<unit>/<sensor>``; a scenario with roadside sensors gets an
+``EgoSensing`` even when its ego carries none.
+
 Randomness: sensor ``k`` draws from ``SeedSequence(seed, spawn_key=(SENSING_STREAM, k))``,
 never from the world's generator, so declaring sensors changes nothing else in
 a run, and the same scenario and seed give identical measurements.
@@ -197,13 +202,30 @@ class EgoSensing:
             motion = self.motion(world)
             for s in self.sensors:
                 s.update(world, self, self.pose(world, s.mount), motion)
-        return {s.name: s.latest for s in self.sensors if s.latest is not None}
+        out = {s.name: s.latest for s in self.sensors if s.latest is not None}
+        if world.v2x is not None:
+            out.update(world.v2x.roadside_measurements(self.actor))
+        return out
+
+
+def with_sensor_rig(scenario: sc.Scenario, rig: tuple[sc.EgoSensor, ...]) -> sc.Scenario:
+    """``scenario`` with ``rig`` mounted on its ego when it declares no ``ego.sensors``.
+
+    A stack that needs sensors declares them as its class attribute ``SENSORS``;
+    the runner mounts them this way, so a scenario's own declaration wins.
+    """
+    if scenario.ego.sensors or not rig:
+        return scenario
+    return replace(scenario, ego=replace(scenario.ego, sensors=tuple(rig)))
 
 
 def build_sensing(
     scenario: sc.Scenario, world: World, seed: int, declared: set[str] | None = None
 ) -> EgoSensing | None:
     """The ego's sensors from ``scenario.ego.sensors``; None when none are declared.
+
+    A scenario whose roadside units carry sensors gets one without sensors of
+    its own (the ego's observation reads the roadside measurements through it).
 
     Args:
         scenario: The scenario, with its static geometry's footprint obstacles added.
@@ -213,7 +235,8 @@ def build_sensing(
             ``obstacle`` actors are footprints of the static geometry.
     """
     specs = scenario.ego.sensors
-    if not specs:
+    roadside = scenario.v2x is not None and any(u.sensors for u in scenario.v2x.roadside_units)
+    if not specs and not roadside:
         return None
     actor = world.actor_id(scenario.ego.entity)
     sensors = []

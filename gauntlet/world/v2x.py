@@ -8,7 +8,10 @@ Stations and their messages (:mod:`gauntlet.sensors.v2x`):
   also sends a hazard warning about itself with each BSM while it stands still;
 * a roadside unit sends SPaT (state and next change of each of its signals)
   and MAP (their stop lines), its hazard warnings while they are active, and
-  a CPM with the objects its roadside sensor sees.
+  a CPM with the objects its roadside sensor sees, and the raw measurements
+  of its sensor models (lidar, radar, camera;
+  :mod:`gauntlet.world.roadside_sensing`), which reach the ego's observation
+  under ``sensors["rsu:<unit>/<sensor>"]`` instead of its inbox.
 
 Every stream starts at a random phase within its period and then keeps its
 rate. After each world step the radio sends what is due through the
@@ -25,7 +28,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -52,6 +55,12 @@ from gauntlet.world.perception import (
     detected_objects,
     object_list,
     sensor_params,
+)
+from gauntlet.world.roadside_sensing import (
+    ROADSIDE_CHANNEL_STREAM,
+    RoadsideMeasurementMessage,
+    RoadsideSensing,
+    build_roadside_sensing,
 )
 
 if TYPE_CHECKING:
@@ -124,11 +133,19 @@ class V2XRadio:
     roadside: list[RoadsideStation]
     heights: np.ndarray
     connected: frozenset[int] = frozenset()
+    #: The roadside units' sensor models and the channel their measurements cross; None without.
+    roadside_sensing: RoadsideSensing | None = None
+    roadside_channel: Channel | None = None
     sent: int = 0
     delivered: int = 0
     _in_flight: list[tuple[float, int, int, Message]] = field(default_factory=list, repr=False)
     _inbox: dict[int, V2XInbox] = field(default_factory=dict, repr=False)
     _seq: int = 0
+    _roadside_latest: dict[int, dict[str, Any]] = field(default_factory=dict, repr=False)
+
+    def roadside_measurements(self, actor: int) -> dict[str, Any]:
+        """The latest roadside measurement that reached ``actor``, by ``rsu:<unit>/<sensor>``."""
+        return dict(self._roadside_latest.get(actor, {}))
 
     def inbox(self, actor: int) -> V2XInbox | None:
         """What ``actor``'s radio received during the last step; None if it is not connected."""
@@ -141,23 +158,48 @@ class V2XRadio:
         if not self.receivers:
             return
         t = world.time_s
+        rx = np.stack((world.x[self.receivers], world.y[self.receivers]), axis=1)
         messages, senders, where = self._compose(world, t)
-        if messages:
-            rx = np.stack((world.x[self.receivers], world.y[self.receivers]), axis=1)
-            out = self.channel.transmit(t, senders, np.array(where), rx)
-            self.sent += len(messages)
-            for i, j in zip(*np.nonzero(out.delivered), strict=True):
-                heapq.heappush(
-                    self._in_flight,
-                    (float(out.arrival_s[i, j]), self._seq, self.receivers[j], messages[i]),
-                )
-                self._seq += 1
+        self._transmit(self.channel, t, messages, senders, where, rx)
+        if self.roadside_sensing is not None and self.roadside_channel is not None:
+            raw = self.roadside_sensing.messages(world)
+            self._transmit(
+                self.roadside_channel,
+                t,
+                [m for _, m in raw],
+                [s.unit for s, _ in raw],
+                [(s.pose.x, s.pose.y) for s, _ in raw],
+                rx,
+            )
         arrived: dict[int, list[Message]] = {r: [] for r in self.receivers}
         while self._in_flight and self._in_flight[0][0] <= t + 1e-9:
             _, _, receiver, message = heapq.heappop(self._in_flight)
-            arrived[receiver].append(message)
             self.delivered += 1
+            if isinstance(message, RoadsideMeasurementMessage):
+                self._roadside_latest.setdefault(receiver, {})[message.key] = message.measurement
+            else:
+                arrived[receiver].append(message)
         self._inbox = {r: V2XInbox(t, tuple(m)) for r, m in arrived.items()}
+
+    def _transmit(
+        self,
+        channel: Channel,
+        t: float,
+        messages: list,
+        senders: list[str],
+        where: list[tuple[float, float]],
+        rx: np.ndarray,
+    ) -> None:
+        if not messages:
+            return
+        out = channel.transmit(t, senders, np.array(where), rx)
+        self.sent += len(messages)
+        for i, j in zip(*np.nonzero(out.delivered), strict=True):
+            heapq.heappush(
+                self._in_flight,
+                (float(out.arrival_s[i, j]), self._seq, self.receivers[j], messages[i]),
+            )
+            self._seq += 1
 
     def _compose(self, world: World, t: float) -> tuple[list[Message], list[str], list[tuple]]:
         messages: list[Message] = []
@@ -280,6 +322,14 @@ def build_v2x(scenario: sc.Scenario, world: World, pose: Pose, seed: int) -> V2X
         _station(scenario, world, pose, k, unit, phases, seed, heights)
         for k, unit in enumerate(spec.roadside_units)
     ]
+    units = [(unit, *pose(unit.position)) for unit in spec.roadside_units]
+    # What the ego's sensors see as boxes, and the ego itself; all actors without ego sensors.
+    shown = (
+        np.union1d(world.sensing.shown, [ego])
+        if world.sensing is not None
+        else np.arange(len(world.actors))
+    )
+    sensing = build_roadside_sensing(scenario, world, units, shown, seed)
     return V2XRadio(
         Channel(channel_params(spec.channel), _rng(seed, CHANNEL_STREAM)),
         [ego] if ego in connected else [],
@@ -287,6 +337,10 @@ def build_v2x(scenario: sc.Scenario, world: World, pose: Pose, seed: int) -> V2X
         roadside,
         heights,
         frozenset(connected),
+        sensing,
+        None
+        if sensing is None
+        else Channel(channel_params(spec.channel), _rng(seed, ROADSIDE_CHANNEL_STREAM)),
     )
 
 

@@ -43,14 +43,17 @@ def test_sync_session_vehicle_lidar_camera(sync_server):
     lidar_bp = library.find("sensor.lidar.ray_cast")
     lidar_bp.set_attribute("channels", "64")
     lidar = world.spawn_actor(lidar_bp, carla.Transform(carla.Location(z=2.0)), attach_to=car)
+    camera_bp = library.find("sensor.camera.rgb")
+    camera_bp.set_attribute("image_size_x", "320")
+    camera_bp.set_attribute("image_size_y", "240")
     camera = world.spawn_actor(
-        library.find("sensor.camera.rgb"),
-        carla.Transform(carla.Location(x=1.5, z=1.6)),
-        attach_to=car,
+        camera_bp, carla.Transform(carla.Location(x=1.5, z=1.6)), attach_to=car
     )
     assert lidar.parent.id == car.id and lidar.attributes["channels"] == "64"
-    lidar.listen(lambda data: None)
-    camera.listen(lambda data: None)
+    scans: list = []
+    images: list = []
+    lidar.listen(scans.append)
+    camera.listen(images.append)
 
     world.tick()
     start = car.get_transform()
@@ -60,6 +63,15 @@ def test_sync_session_vehicle_lidar_camera(sync_server):
     car.apply_control(carla.VehicleControl(throttle=1.0))
     frames = [world.tick() for _ in range(40)]
     assert frames == list(range(frames[0], frames[0] + 40))
+    # Data through listen: a camera frame every step, a lidar sweep every 0.1 s.
+    deadline = time.monotonic() + 10.0
+    while (len(images) < 41 or len(scans) < 21) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert [i.frame for i in images[-40:]] == frames
+    assert (images[-1].width, images[-1].height) == (320, 240)
+    assert len(images[-1].raw_data) == 320 * 240 * 4
+    assert [s.frame for s in scans[-20:]] == frames[1::2]
+    assert scans[-1].channels == 64 and len(scans[-1]) > 0
     snapshot = world.get_snapshot()
     assert snapshot.frame == frames[-1]
     assert snapshot.timestamp.delta_seconds == pytest.approx(DT)
@@ -103,6 +115,8 @@ def test_sync_session_vehicle_lidar_camera(sync_server):
     assert math.hypot(moved.x - target.location.x, moved.y - target.location.y) == pytest.approx(
         0.2, abs=0.01
     )
+    lidar.stop()
+    camera.stop()
     for actor in (camera, lidar, car):
         assert actor.destroy()
 

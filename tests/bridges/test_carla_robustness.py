@@ -177,3 +177,67 @@ def test_disconnect_frees_the_clients_actors():
         assert len(world.get_actors().filter("vehicle.*")) == 0
     finally:
         stop_server(server)
+
+
+#: Every call the server answers, by its wire name, and a few it does not.
+CALLS = (
+    "version", "get_episode_info", "get_sensor_token", "get_map_info", "get_map_data",
+    "get_required_files", "get_navigation_mesh", "get_available_maps", "get_actor_definitions",
+    "get_spectator", "get_episode_settings", "set_episode_settings", "get_weather_parameters",
+    "set_weather_parameters", "get_actors_by_id", "spawn_actor", "spawn_actor_with_parent",
+    "destroy_actor", "get_actor_bounding_box", "set_actor_location", "set_actor_transform",
+    "set_actor_target_velocity", "apply_control_to_vehicle", "apply_control_to_walker",
+    "apply_batch", "tick_cue", "draw_debug_shape", "load_new_episode", "", "\x00",
+)  # fmt: skip
+
+
+def _fuzz_value(rng: np.random.Generator, depth: int = 0):
+    kind = int(rng.integers(11 if depth < 3 else 8))
+    if kind == 0:
+        return int(rng.integers(-(2**31), 2**31))
+    if kind == 1:
+        return [2**64 - 1, -(2**63), 0, 1, 2**32][int(rng.integers(5))]
+    if kind == 2:
+        return float(rng.choice([np.nan, np.inf, -np.inf, 1e308, -0.0, float(rng.normal())]))
+    if kind == 3:
+        return rng.bytes(int(rng.integers(0, 30))).decode("latin-1")
+    if kind == 4:
+        return rng.bytes(int(rng.integers(0, 30)))
+    if kind == 5:
+        return bool(rng.integers(2))
+    if kind == 6:
+        return None
+    if kind == 7:
+        return int(rng.integers(0, 40))  # plausible actor ids and enum indices
+    if kind in (8, 9):
+        return [_fuzz_value(rng, depth + 1) for _ in range(int(rng.integers(0, 8)))]
+    return {str(k): _fuzz_value(rng, depth + 1) for k in range(int(rng.integers(0, 4)))}
+
+
+def test_fuzzed_and_truncated_msgpack_never_kill_the_server(sync_server):
+    """Random msgpack-RPC calls get answers (never an internal error); truncated ones close."""
+    client = carla.Client(sync_server.host, sync_server.port)
+    client.set_timeout(10.0)
+    world = client.get_world()
+    rng = np.random.default_rng(2024)
+    with socket.create_connection((sync_server.host, sync_server.port)) as raw:
+        for msgid in range(1, 401):
+            method = CALLS[int(rng.integers(len(CALLS)))]
+            args = [_fuzz_value(rng) for _ in range(int(rng.integers(0, 4)))]
+            raw.sendall(encode_request(msgid, method, args))
+            kind, got_id, error, result = _answer(raw)
+            assert (kind, got_id) == (1, msgid)
+            assert "internal error" not in repr((error, result)), (method, args, result)
+    for _ in range(20):
+        request = encode_request(7, CALLS[int(rng.integers(len(CALLS)))], [_fuzz_value(rng)])
+        with socket.create_connection((sync_server.host, sync_server.port)) as raw:
+            raw.sendall(request[: int(rng.integers(1, len(request)))])
+            raw.shutdown(socket.SHUT_WR)
+            assert _closed_by_server(raw)
+    assert sync_server.alive()
+    settings = world.get_settings()
+    settings.synchronous_mode, settings.fixed_delta_seconds = True, 0.05
+    world.apply_settings(settings)
+    frame = world.tick()
+    assert world.tick() == frame + 1
+    assert "Traceback" not in sync_server.stop()

@@ -30,8 +30,10 @@ from gauntlet.bridges.carla.protocol import (
     VehicleControl,
     WalkerControl,
 )
+from gauntlet.bridges.carla.sensing import EpisodeSensors
 from gauntlet.bridges.carla.snapshot import SnapshotLayout, vehicle_extra
 from gauntlet.dynamics.presets import preset
+from gauntlet.maps.network import RoadNetwork
 from gauntlet.scenarios import schema as sc
 from gauntlet.world.builder import load_network
 from gauntlet.world.world import World
@@ -54,10 +56,16 @@ class Episode:
     """
 
     def __init__(
-        self, map_source: sc.MapSource, *, dt_s: float = DEFAULT_DT_S, seed: int = 0
+        self,
+        map_source: sc.MapSource,
+        *,
+        dt_s: float = DEFAULT_DT_S,
+        seed: int = 0,
+        network: RoadNetwork | None = None,
+        warm_up: bool = True,
     ) -> None:
         self.map_source = map_source
-        self.network = load_network(sc.Scenario(name="map", map=map_source, entities=()))
+        self.network = network or load_network(sc.Scenario(name="map", map=map_source, entities=()))
         self.map_name = map_name(map_source)
         self.opendrive = opendrive_for_client(self.network)
         self.spawn_points = spawn_points(self.network)
@@ -75,7 +83,9 @@ class Episode:
         self._stale = False
         self._layout: SnapshotLayout | None = None
         self._vehicle_limits: dict[int, VehicleLimits] = {}
-        self._warm_up()
+        self.sensors = EpisodeSensors(self)
+        if warm_up:
+            self._warm_up()
 
     def _warm_up(self) -> None:
         """Build and step a throwaway world once, so the first spawn does not stall a client."""
@@ -144,6 +154,11 @@ class Episode:
         )
         if blueprint.kind == "sensor":
             actor.stream_id = actor.id
+            try:
+                self.sensors.add(actor)
+            except ValueError as exc:
+                self.actors.remove(actor.id)
+                raise SpawnError(str(exc)) from None
         self._layout = None
         if actor.has_body:
             self._stale = True
@@ -161,8 +176,18 @@ class Episode:
             actor.pose = self.pose_of(actor)
             self._stale = True
         self.actors.remove(actor_id)
+        self.sensors.remove(actor_id)
         self._layout = None
         return True
+
+    @property
+    def world_ids(self) -> list[int]:
+        """CARLA id of each body of the current world, by world index."""
+        return self._world_ids
+
+    def world_index(self, actor_id: int) -> int | None:
+        """The world index of body ``actor_id`` (None: not a body of the current world)."""
+        return self._index.get(actor_id)
 
     def pose_of(self, actor: Actor) -> WorldPose:
         """Where ``actor`` is now."""

@@ -102,7 +102,7 @@ class Handlers:
             "apply_control_to_vehicle": self.apply_control_to_vehicle,
             "apply_control_to_walker": self.apply_control_to_walker,
             "apply_batch": self.apply_batch,
-            "tick_cue": lambda a, c: ok(self.server.tick()),
+            "tick_cue": self.tick_cue,
         }
         for name in EMPTY_LISTS:
             self.table[name] = lambda a, c: ok([])
@@ -219,6 +219,10 @@ class Handlers:
         self.episode.apply_walker_control(actor_id(target), decode_walker_control(control))
         return ok_void()
 
+    def tick_cue(self, args: list, connection: int) -> Any:
+        answer = self.server.client_tick()
+        return ok(answer) if isinstance(answer, int) else answer
+
     # ------------------------------------------------------------------ batches
 
     def apply_batch(self, args: list, connection: int) -> Any:
@@ -227,7 +231,9 @@ class Handlers:
             raise ProtocolError("expected a list of commands")
         responses = [self._command(c, connection, 0) for c in commands]
         if do_tick is True:
-            self.server.tick()
+            answer = self.server.client_tick()
+            if not isinstance(answer, int):
+                raise ProtocolError("do_tick is not available here; call world.tick()")
         return responses
 
     def _command(self, raw: Any, connection: int, parent: int) -> list:

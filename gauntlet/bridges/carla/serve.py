@@ -25,7 +25,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_MAP,
         help="an OpenDRIVE file, or procedural:NAME for a procedural map (default x_junction)",
     )
-    parser.add_argument("--scenario", help="serve a scenario file (not available yet)")
+    parser.add_argument(
+        "--scenario", help="not here: serve a scenario with `gauntlet run FILE --stack carla`"
+    )
     parser.add_argument("--sync", action="store_true", help="start in synchronous mode")
     parser.add_argument("--dt", type=float, default=0.05, help="default step length, s")
     parser.add_argument("--seed", type=int, default=0, help="seed of the world's generator")
@@ -56,7 +58,10 @@ def map_source(spec: str):  # noqa: ANN201 - a scenario MapSource
 def serve(args: argparse.Namespace) -> int:
     """Run the server until interrupted; raises ``ValueError`` for bad options."""
     if args.scenario:
-        raise ValueError("--scenario: serving scenarios is not available yet; use --map")
+        raise ValueError(
+            f"--scenario {args.scenario}: a scenario is served by `gauntlet run "
+            f"{args.scenario} --stack carla` (scenario mode); `serve carla` takes --map"
+        )
     if not args.dt > 0.0:
         raise ValueError("--dt must be > 0")
     try:

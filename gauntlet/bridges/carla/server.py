@@ -35,6 +35,8 @@ from gauntlet.bridges.carla.wire import MAX_MESSAGE_BYTES, RpcDecoder, WireError
 
 log = logging.getLogger("gauntlet.carla")
 
+#: What a call handler returns to leave the call unanswered until :meth:`CarlaServer.answer`.
+DEFERRED = object()
 #: Stream id of the episode's world snapshots (sensor streams use their actor id).
 EPISODE_STREAM = 1 << 31
 #: Answers a client has not read yet beyond which its connection is closed, bytes.
@@ -104,6 +106,10 @@ class CarlaServer:
         self._thread: threading.Thread | None = None
         self._next_async_tick = time.monotonic()
         self._next_stall_check = 0.0
+        #: Whether the server steps the episode by itself in asynchronous mode.
+        self.auto_step = True
+        #: Calls whose answers wait: (connection id, message id).
+        self.deferred: list[tuple[int, int]] = []
         self.handlers = Handlers(self)
 
     # ------------------------------------------------------------------ lifecycle
@@ -151,7 +157,29 @@ class CarlaServer:
         """Step the episode once and publish its snapshot; returns the frame."""
         frame = self.episode.tick()
         self._publish(self.episode_stream, self.episode.snapshot())
+        listening = [
+            s for s, sessions in self._streams.items() if sessions and s != self.episode_stream
+        ]
+        for stream_id, payload in self.episode.sensors.payloads(listening):
+            self._publish(stream_id, payload)
         return frame
+
+    def client_tick(self) -> object:
+        """A client's ``world.tick()``: the answer, or :data:`DEFERRED` to answer later."""
+        return self.tick()
+
+    def answer(self, connection: int, msgid: int, result: object) -> None:
+        """Answer a deferred call (dropped when its connection is gone)."""
+        conn = self._rpc.get(connection)
+        if conn is None:
+            return
+        conn.out += encode_response(msgid, result)
+        self._flush_rpc(conn)
+
+    @property
+    def connections(self) -> int:
+        """RPC connections open now."""
+        return len(self._rpc)
 
     def apply_settings(self, settings: EpisodeSettings) -> None:
         """New episode settings; asynchronous stepping restarts from now."""
@@ -176,25 +204,36 @@ class CarlaServer:
     def _loop(self) -> None:
         try:
             while self._running:
-                timeout = 0.5
-                if not self.episode.settings.synchronous_mode:
-                    timeout = max(0.0, self._next_async_tick - time.monotonic())
-                for key, mask in self._selector.select(min(timeout, 1.0)):
-                    self._event(key, mask)
-                self._drop_stalled()
-                if not self.episode.settings.synchronous_mode and self._running:
-                    now = time.monotonic()
-                    if now >= self._next_async_tick:
-                        self.tick()
-                        # Keep real-time pace; after a stall, skip ahead rather than race.
-                        self._next_async_tick = max(
-                            self._next_async_tick + self.episode.dt_s, now - self.episode.dt_s
-                        )
+                self.serve_once()
         except Exception:
             log.exception("the server loop stopped")
             raise
         finally:
             self._shutdown()
+
+    def serve_once(self, max_wait_s: float = 1.0) -> None:
+        """Wait up to ``max_wait_s`` for socket events and handle them (one loop turn).
+
+        In asynchronous mode with :attr:`auto_step`, the episode steps here when due.
+        """
+        auto = self.auto_step and not self.episode.settings.synchronous_mode
+        timeout = max(0.0, self._next_async_tick - time.monotonic()) if auto else 0.5
+        for key, mask in self._selector.select(min(timeout, max_wait_s)):
+            self._event(key, mask)
+        self._drop_stalled()
+        if auto and self._running:
+            now = time.monotonic()
+            if now >= self._next_async_tick:
+                self.tick()
+                # Keep real-time pace; after a stall, skip ahead rather than race.
+                self._next_async_tick = max(
+                    self._next_async_tick + self.episode.dt_s, now - self.episode.dt_s
+                )
+
+    def shutdown(self) -> None:
+        """Close every socket (for a server driven through :meth:`serve_once`)."""
+        self._running = False
+        self._shutdown()
 
     def _event(self, key: selectors.SelectorKey, mask: int) -> None:
         tag = key.data
@@ -248,6 +287,10 @@ class CarlaServer:
         for call in calls:
             try:
                 result = self.handlers.dispatch(call.method, call.args, conn.id)
+                if result is DEFERRED:
+                    if call.msgid is not None:
+                        self.deferred.append((conn.id, call.msgid))
+                    continue
                 if call.msgid is not None:
                     conn.out += encode_response(call.msgid, result)
             except Exception:  # noqa: BLE001 - a bug in one call must not take the server down

@@ -1,0 +1,1 @@
+"""The reference perception stack: lidar and radar objects, a tracker, and driving on them."""

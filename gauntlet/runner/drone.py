@@ -1,0 +1,134 @@
+"""Run one drone scenario: world, one stack per drone, criteria, trace and figure.
+
+The loop per world step: a ring scan when due, each drone's stack decides on
+its observation (timed: ``stack_ms_mean`` / ``stack_ms_max``), the commands go
+over the links into the flight controllers, the world steps. The run stops
+at ``stop.duration_s``, at the first collision (``stop.on_collision``), or when
+every goal/waypoint mission is complete (``stop.on_mission_complete``).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+from gauntlet.agents.stack import make_stack
+from gauntlet.evaluation.drone_criteria import (
+    DroneRunRecord,
+    default_criteria,
+    drone_metrics,
+    evaluate,
+    settle_time_s,
+)
+from gauntlet.evaluation.result import ScenarioResult, overall_status
+from gauntlet.runner.single import RunOptions, safe_name
+from gauntlet.scenarios.drone import DroneScenario
+from gauntlet.scenarios.variations import scenario_id
+from gauntlet.world.drones import DroneWorld
+
+
+def fly(scenario: DroneScenario, stack_name: str, seed: int, sid: str) -> tuple[DroneWorld, dict]:
+    """Fly ``scenario`` to its end; the world and loop facts (stop reason, modes, stack times)."""
+    world = DroneWorld(scenario, seed)
+    stacks = [make_stack(stack_name) for _ in range(world.size)]
+    for i, stack in enumerate(stacks):
+        stack.reset(world.episode_info(i, sid))
+    stop = scenario.stop
+    steps = int(round(stop.duration_s / world.dt))
+    modes = [list(world.modes)]
+    stack_s: list[float] = []
+    reason = "duration"
+    for _ in range(steps):
+        world.sense()
+        commands = []
+        for i, stack in enumerate(stacks):
+            obs = world.observation(i)
+            start = time.perf_counter()
+            commands.append(stack.step(obs))
+            stack_s.append(time.perf_counter() - start)
+        world.step(commands)
+        modes.append(list(world.modes))
+        if stop.on_collision and np.any(world.collided):
+            reason = "collision"
+            break
+        completable = [m for m in world.missions if m.completable]
+        if stop.on_mission_complete and completable and all(m.complete for m in completable):
+            reason = "mission complete"
+            break
+    for stack in stacks:
+        close = getattr(stack, "close", None)
+        if callable(close):
+            close()
+    return world, {"reason": reason, "modes": np.array(modes), "stack_s": np.array(stack_s)}
+
+
+def run_drone_scenario(scenario: DroneScenario, options: RunOptions) -> ScenarioResult:
+    """Run ``scenario`` and score it (see :mod:`gauntlet.runner.domains` for the contract)."""
+    started = time.perf_counter()
+    sid = scenario_id(scenario)
+    seed = scenario.seed if options.seed is None else options.seed
+    stack_name = options.stack or scenario.stack
+    world, loop = fly(scenario, stack_name, seed, sid)
+    arrays = world.recorder.arrays()
+    record = DroneRunRecord(
+        arrays=arrays,
+        references=[m.reference for m in world.missions],
+        mission_kinds=[m.kind for m in world.missions],
+        complete_s=[m.complete_s for m in world.missions],
+        zone_names=[z.name for z in world.zones],
+        modes=loop["modes"],
+        latencies_s=np.array([x for link in world.links for x in link.latencies_s]),
+        commands_lost=sum(link.lost for link in world.links),
+        battery_swaps=int(np.sum(world.swaps)),
+        depleted=bool(
+            np.any(arrays["soc"] <= np.array([p.battery.cutoff_soc for p in world.presets]))
+        ),
+        collision_events=world.collision_events,
+    )
+    criteria = scenario.criteria or default_criteria(scenario)
+    metrics = drone_metrics(record, settle_time_s(criteria))
+    stack_s = loop["stack_s"]
+    metrics["stack_ms_mean"] = float(np.mean(stack_s) * 1e3) if len(stack_s) else 0.0
+    metrics["stack_ms_max"] = float(np.max(stack_s) * 1e3) if len(stack_s) else 0.0
+    metrics["obstacles"] = float(
+        len(world.obstacles.cylinders)
+        + len(world.obstacles.boxes)
+        + len(world.obstacles.wires)
+        + len(world.obstacles.movers)
+    )
+    results = evaluate(criteria, metrics, record)
+    trace = plot = None
+    if options.out_dir is not None:
+        folder = Path(options.out_dir) / "scenarios"
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = safe_name(sid)
+        trace_path = folder / f"{stem}.trace.npz"
+        np.savez_compressed(trace_path, **arrays, modes=loop["modes"].astype("U8"))
+        trace = str(trace_path.relative_to(options.out_dir))
+        if options.plots:
+            from gauntlet.evaluation.drone_plots import plot_drone_run
+
+            png = folder / f"{stem}.png"
+            names = [d.name for d in scenario.drones]
+            plot_drone_run(png, sid, arrays, world.obstacles, world.zones, record.references, names)
+            plot = str(png.relative_to(options.out_dir))
+    return ScenarioResult(
+        id=sid,
+        name=scenario.name,
+        file=scenario.source.file if scenario.source is not None else "",
+        category=scenario.category,
+        tags=tuple(scenario.tags),
+        seed=seed,
+        stack=stack_name,
+        status=overall_status(results),
+        criteria=tuple(results),
+        metrics=metrics,
+        sim_time_s=float(world.time_s),
+        wall_time_s=time.perf_counter() - started,
+        steps=world.steps,
+        stop_reason=loop["reason"],
+        trace=trace,
+        plot=plot,
+    )
