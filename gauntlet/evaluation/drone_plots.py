@@ -1,11 +1,13 @@
-"""The figure of a drone run: top view and side view of the flight paths with obstacles and zones.
+"""The figure of a drone run: top, side and 3D views of the flight paths with obstacles and zones.
 
 Top view (x east, y north): trees and poles as circles, buildings and boxes as
 their footprints, wires as lines, moving boxes as dashed tracks, no-fly
 zones hatched red, mission points as crosses, each drone's path coloured
 with collisions marked. Side view (x against height): the same paths, and
-obstacles and zones as their x-extent and height band. Matplotlib with the
-Agg backend (no display needed).
+obstacles and zones as their x-extent and height band. 3D view: the paths in
+space, trees and poles as vertical lines, boxes and zones as their outlines
+at floor and top, wires as lines. Matplotlib with the Agg backend (no display
+needed).
 """
 
 from __future__ import annotations
@@ -38,7 +40,10 @@ def plot_drone_run(
 
     pos = arrays["position_m"]
     t = arrays["time_s"]
-    fig, (top, side) = plt.subplots(1, 2, figsize=(13, 5.5), gridspec_kw={"width_ratios": [1.2, 1]})
+    fig = plt.figure(figsize=(18, 5.5))
+    grid = fig.add_gridspec(1, 3, width_ratios=[1.2, 1, 1.1])
+    top, side = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])
+    view = fig.add_subplot(grid[0, 2], projection="3d")
     for z in zones:
         hatch = {"facecolor": (1, 0, 0, 0.12), "edgecolor": "red", "hatch": "//", "lw": 1}
         if isinstance(z, CylinderZone):
@@ -105,10 +110,68 @@ def plot_drone_run(
     side.set_xlabel("x east (m)")
     side.set_ylabel("height (m)")
     side.set_title("side view")
+    _draw_3d(view, pos, field, zones, names, colors)
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=80)
     plt.close(fig)
+
+
+def _draw_3d(
+    ax: object,
+    pos: np.ndarray,
+    field: ObstacleField,
+    zones: Sequence[Zone],
+    names: Sequence[str],
+    colors: Sequence[object],
+) -> None:
+    """Paths, obstacles and zone outlines in a 3D axes (x east, y north, z up)."""
+    top_z = max(float(np.max(pos[:, :, 2])) * 1.3, 5.0)
+    for c in field.cylinders:
+        ax.plot(
+            [c[0], c[0]],
+            [c[1], c[1]],
+            [0.0, min(c[3], top_z)],
+            color="forestgreen",
+            lw=1.0,
+            alpha=0.6,
+        )
+    for b in field.boxes:
+        ring = np.vstack([_footprint(b[0], b[1], b[3], b[4], b[5])] * 2)[:5]
+        floor, roof = b[2], min(b[2] + b[6], top_z)
+        for z in (floor, roof):
+            ax.plot(ring[:, 0], ring[:, 1], z, color="slategray", lw=0.8)
+        for x, y in ring[:4]:
+            ax.plot([x, x], [y, y], [floor, roof], color="slategray", lw=0.6)
+    for w in field.wires:
+        ax.plot([w[0], w[3]], [w[1], w[4]], [w[2], w[5]], color="black", lw=1.0)
+    for zone in zones:
+        if isinstance(zone, CylinderZone):
+            a = np.linspace(0.0, 2.0 * math.pi, 40)
+            ring = np.column_stack(
+                (
+                    zone.center_m[0] + zone.radius_m * np.cos(a),
+                    zone.center_m[1] + zone.radius_m * np.sin(a),
+                )
+            )
+        else:
+            ring = np.vstack([zone.polygon_m, zone.polygon_m[:1]])
+        for z in (zone.floor_m, min(zone.ceiling_m, top_z)):
+            ax.plot(ring[:, 0], ring[:, 1], z, color="red", lw=0.8)
+    for i, name in enumerate(names):
+        ax.plot(
+            pos[:, i, 0],
+            pos[:, i, 1],
+            pos[:, i, 2],
+            color=colors[i % len(colors)],
+            lw=1.4,
+            label=name,
+        )
+    ax.set_zlim(0.0, top_z)
+    ax.set_xlabel("x east (m)")
+    ax.set_ylabel("y north (m)")
+    ax.set_zlabel("height (m)")
+    ax.set_title("3D view")
 
 
 def _footprint(x: float, y: float, heading: float, length: float, width: float) -> np.ndarray:

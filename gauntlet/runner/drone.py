@@ -22,10 +22,10 @@ from gauntlet.evaluation.drone_criteria import (
     evaluate,
     settle_time_s,
 )
-from gauntlet.evaluation.result import ScenarioResult, overall_status
-from gauntlet.runner.single import RunOptions, safe_name
+from gauntlet.evaluation.result import ScenarioResult
+from gauntlet.runner.mission_result import mission_result, run_header, write_artifacts
+from gauntlet.runner.single import RunOptions
 from gauntlet.scenarios.drone import DroneScenario
-from gauntlet.scenarios.variations import scenario_id
 from gauntlet.world.drones import DroneWorld
 
 
@@ -66,11 +66,8 @@ def fly(scenario: DroneScenario, stack_name: str, seed: int, sid: str) -> tuple[
 
 def run_drone_scenario(scenario: DroneScenario, options: RunOptions) -> ScenarioResult:
     """Run ``scenario`` and score it (see :mod:`gauntlet.runner.domains` for the contract)."""
-    started = time.perf_counter()
-    sid = scenario_id(scenario)
-    seed = scenario.seed if options.seed is None else options.seed
-    stack_name = options.stack or scenario.stack
-    world, loop = fly(scenario, stack_name, seed, sid)
+    header = run_header(scenario, options)
+    world, loop = fly(scenario, header.stack, header.seed, header.id)
     arrays = world.recorder.arrays()
     record = DroneRunRecord(
         arrays=arrays,
@@ -99,36 +96,25 @@ def run_drone_scenario(scenario: DroneScenario, options: RunOptions) -> Scenario
         + len(world.obstacles.movers)
     )
     results = evaluate(criteria, metrics, record)
-    trace = plot = None
-    if options.out_dir is not None:
-        folder = Path(options.out_dir) / "scenarios"
-        folder.mkdir(parents=True, exist_ok=True)
-        stem = safe_name(sid)
-        trace_path = folder / f"{stem}.trace.npz"
-        np.savez_compressed(trace_path, **arrays, modes=loop["modes"].astype("U8"))
-        trace = str(trace_path.relative_to(options.out_dir))
-        if options.plots:
-            from gauntlet.evaluation.drone_plots import plot_drone_run
+    names = [d.name for d in scenario.drones]
 
-            png = folder / f"{stem}.png"
-            names = [d.name for d in scenario.drones]
-            plot_drone_run(png, sid, arrays, world.obstacles, world.zones, record.references, names)
-            plot = str(png.relative_to(options.out_dir))
-    return ScenarioResult(
-        id=sid,
-        name=scenario.name,
-        file=scenario.source.file if scenario.source is not None else "",
-        category=scenario.category,
-        tags=tuple(scenario.tags),
-        seed=seed,
-        stack=stack_name,
-        status=overall_status(results),
-        criteria=tuple(results),
+    def draw(png: Path) -> None:
+        from gauntlet.evaluation.drone_plots import plot_drone_run
+
+        plot_drone_run(
+            png, header.id, arrays, world.obstacles, world.zones, record.references, names
+        )
+
+    artifacts = write_artifacts(
+        options, header.id, {**arrays, "modes": loop["modes"].astype("U8")}, draw
+    )
+    return mission_result(
+        scenario,
+        header,
+        criteria=results,
         metrics=metrics,
-        sim_time_s=float(world.time_s),
-        wall_time_s=time.perf_counter() - started,
+        sim_time_s=world.time_s,
         steps=world.steps,
         stop_reason=loop["reason"],
-        trace=trace,
-        plot=plot,
+        artifacts=artifacts,
     )

@@ -10,15 +10,14 @@ scenario's bound) and ``time_limit``. Metrics: ``success`` (1 or 0),
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
 
-from gauntlet.evaluation.result import CriterionResult, ScenarioResult, Status, overall_status
-from gauntlet.runner.single import RunOptions, safe_name
+from gauntlet.evaluation.result import CriterionResult, ScenarioResult, Status
+from gauntlet.runner.mission_result import mission_result, run_header, write_artifacts
+from gauntlet.runner.single import RunOptions
 from gauntlet.scenarios.skill import SkillScenario
-from gauntlet.scenarios.variations import scenario_id
 from gauntlet.skills.run import SkillRun, execute_skill
 from gauntlet.skills.world import CONTROL_DT_S
 
@@ -119,44 +118,22 @@ def _plot(png: Path, sid: str, run: SkillRun) -> None:
 
 def run_skill_scenario(scenario: SkillScenario, options: RunOptions) -> ScenarioResult:
     """Run ``scenario`` with the skill executor and score it."""
-    started = time.perf_counter()
-    sid = scenario_id(scenario)
-    seed = scenario.seed if options.seed is None else options.seed
-    stack_name = options.stack or scenario.stack
-    run = execute_skill(scenario, seed, stack_name)
-    criteria = _criteria(scenario, run)
-    trace = plot = None
-    if options.out_dir is not None:
-        folder = Path(options.out_dir) / "scenarios"
-        folder.mkdir(parents=True, exist_ok=True)
-        stem = safe_name(sid)
-        trace_path = folder / f"{stem}.trace.npz"
-        np.savez_compressed(
-            trace_path,
-            time_s=np.arange(len(run.tcp_path)) * CONTROL_DT_S,
-            tcp_xyz_m=run.tcp_path,
-            joints_rad=run.joint_path,
-        )
-        trace = str(trace_path.relative_to(options.out_dir))
-        if options.plots:
-            png = folder / f"{stem}.png"
-            _plot(png, sid, run)
-            plot = str(png.relative_to(options.out_dir))
-    return ScenarioResult(
-        id=sid,
-        name=scenario.name,
-        file=scenario.source.file if scenario.source is not None else "",
-        category=scenario.category,
-        tags=tuple(scenario.tags),
-        seed=seed,
-        stack=stack_name,
-        status=overall_status(criteria),
-        criteria=tuple(criteria),
+    header = run_header(scenario, options)
+    run = execute_skill(scenario, header.seed, header.stack)
+    arrays = {
+        "time_s": np.arange(len(run.tcp_path)) * CONTROL_DT_S,
+        "tcp_xyz_m": run.tcp_path,
+        "joints_rad": run.joint_path,
+    }
+    return mission_result(
+        scenario,
+        header,
+        criteria=_criteria(scenario, run),
         metrics=_metrics(run),
         sim_time_s=run.ticks * CONTROL_DT_S,
-        wall_time_s=time.perf_counter() - started,
         steps=run.ticks,
         stop_reason=run.stop_reason,
-        trace=trace,
-        plot=plot,
+        artifacts=write_artifacts(
+            options, header.id, arrays, lambda png: _plot(png, header.id, run)
+        ),
     )
