@@ -138,8 +138,7 @@ class ArmEnv(gymnasium.Env):
 
     # ------------------------------------------------------------------ physics
     def _build(self) -> None:
-        import pybullet as pb
-
+        from gauntlet.skills._pybullet import pb
         from gauntlet.skills.robots import Robot
 
         self._pb = pb

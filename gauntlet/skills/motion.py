@@ -13,8 +13,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pybullet as pb
 
+from gauntlet.skills._pybullet import pb
 from gauntlet.skills.world import CONTROL_DT_S, Arm, Cell
 
 #: Clearance kept above obstacles on a cruise (m).

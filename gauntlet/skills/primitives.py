@@ -20,9 +20,9 @@ import math
 from typing import Any, ClassVar
 
 import numpy as np
-import pybullet as pb
 
 from gauntlet.scenarios import skill as sk
+from gauntlet.skills._pybullet import pb
 from gauntlet.skills.motion import Motion, clear_grasp_yaw, cruise_height, hang_depth, transfer
 from gauntlet.skills.world import CONTROL_DT_S, Cell
 

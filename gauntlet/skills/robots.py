@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pybullet as pb
 import pybullet_data
 
 from gauntlet.library import assets_root
+from gauntlet.skills._pybullet import pb
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-import pybullet as pb
 
 from gauntlet.scenarios import skill as sk
+from gauntlet.skills._pybullet import pb
 
 TABLE_TOP_M = 0.0
 COLOURS = {

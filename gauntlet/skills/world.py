@@ -14,9 +14,9 @@ from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
-import pybullet as pb
 
 from gauntlet.scenarios import skill as sk
+from gauntlet.skills._pybullet import pb
 from gauntlet.skills.robots import Robot, robot_spec
 from gauntlet.skills.scene import Scene
 
