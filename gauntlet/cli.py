@@ -423,9 +423,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    from gauntlet.scenarios.domains import domain_names
     from gauntlet.scenarios.jsonschema import scenario_json_schema
 
-    print(json.dumps(scenario_json_schema(), indent=2))
+    if args.domain not in domain_names():
+        raise UsageError(f"unknown domain {args.domain!r}; known: {', '.join(domain_names())}")
+    print(json.dumps(scenario_json_schema(args.domain), indent=2))
     return EXIT_OK
 
 
@@ -634,6 +637,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.set_defaults(func=cmd_export)
 
     s = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
+    s.add_argument(
+        "--domain", default="driving", help="driving (default), drone, swarm or skill scenarios"
+    )
     s.set_defaults(func=cmd_schema)
 
     b = sub.add_parser("bench", help="run a benchmark")

@@ -15,6 +15,7 @@ import json
 from typing import Any, get_args
 
 from gauntlet.scenarios import introspect
+from gauntlet.scenarios.domains import DEFAULT_DOMAIN, document_class
 from gauntlet.scenarios.dump import to_raw
 from gauntlet.scenarios.schema import FORMAT_VERSION, Scenario
 
@@ -36,19 +37,24 @@ _PRIMITIVES: dict[type, dict[str, Any]] = {
 }
 
 
-def scenario_json_schema() -> dict[str, Any]:
-    """The JSON Schema of one scenario file.
+def scenario_json_schema(domain: str = DEFAULT_DOMAIN) -> dict[str, Any]:
+    """The JSON Schema of one scenario file of ``domain`` (driving, drone, swarm, skill).
+
+    Raises:
+        KeyError: An unknown domain.
 
     Returns:
         A JSON-serialisable dict: ``$defs`` holds one object schema per
         dataclass, one ``oneOf`` per tagged union and the expression pattern.
     """
+    document = Scenario if domain == DEFAULT_DOMAIN else document_class(domain)
     builder = _Builder()
-    builder.schema_for(Scenario)
+    builder.schema_for(document)
+    kind = "" if domain == DEFAULT_DOMAIN else f"{domain} "
     return {
         "$schema": DRAFT,
-        "title": f"Gauntlet scenario (format version {FORMAT_VERSION})",
-        "$ref": "#/$defs/Scenario",
+        "title": f"Gauntlet {kind}scenario (format version {FORMAT_VERSION})",
+        "$ref": f"#/$defs/{document.__name__}",
         "$defs": dict(sorted(builder.defs.items())),
     }
 

@@ -50,3 +50,23 @@ def test_suites_select_domain_categories(tmp_path) -> None:
     with pytest.raises(ScenarioErrors) as info:
         load_suite(bad)
     assert "boats.yaml:2: categories[0]" in str(info.value)
+
+
+@pytest.mark.parametrize("domain", sorted(DOCUMENTS))
+def test_library_files_validate_against_their_domain_schema(domain) -> None:
+    import yaml
+
+    jsonschema = pytest.importorskip("jsonschema")
+    from gauntlet.library import library_root
+    from gauntlet.scenarios.jsonschema import scenario_json_schema
+
+    schema = scenario_json_schema(domain)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    files = sorted((library_root() / domain).glob("*.yaml"))
+    assert files
+    for path in files:
+        data = yaml.safe_load(path.read_text())
+        assert list(validator.iter_errors(data)) == [], path
+    data["descriptoin"] = "typo"
+    assert any("descriptoin" in e.message for e in validator.iter_errors(data))
