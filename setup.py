@@ -12,7 +12,15 @@ setup(
         "gauntlet": ["py.typed"],
         "gauntlet.envs": ["scenarios/*.yaml"],
         "gauntlet.skills": ["success_rates.json"],
-        "gauntlet._library": ["*.yaml", "*/*.yaml", "*/*/*.yaml", "*/*.xodr", "*/*/*.xodr"],
+        "gauntlet.evaluation.reports": ["assets/*.css", "assets/*.js", "assets/*.xsd"],
+        "gauntlet._library": [
+            "*.yaml",
+            "*/*.yaml",
+            "*/*/*.yaml",
+            "*/*.xodr",
+            "*/*/*.xodr",
+            "*/*.geojson",
+        ],
         "gauntlet._assets": [
             "maps/*.xodr",
             "maps/LICENSE.*",
