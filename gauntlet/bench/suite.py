@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from typing import Any
+from typing import Any, get_args
 
 from gauntlet.library import library_root
 from gauntlet.runner.single import RunOptions, scenario_id
@@ -23,11 +23,12 @@ SLICE = 200
 
 
 def library_slice(size: int) -> tuple[list[sc.Scenario], str]:
-    """The first ``size`` library scenarios by id (repeated if the library is smaller)."""
-    found = [s for f in find_scenario_files([library_root()]) for s in load_file(f)]
+    """The first ``size`` driving scenarios of the library by id (repeated if there are fewer)."""
+    files = find_scenario_files([library_root() / c for c in get_args(sc.Category)])
+    found = [s for f in files for s in load_file(f)]
     scenarios = sorted(found, key=scenario_id)
     if len(scenarios) >= size:
-        return scenarios[:size], f"library, first {size} of {len(scenarios)} by id"
+        return scenarios[:size], f"driving library, first {size} of {len(scenarios)} by id"
     out = []
     for k in range(size):
         base = scenarios[k % len(scenarios)]
