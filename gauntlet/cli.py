@@ -475,7 +475,10 @@ def cmd_skills(args: argparse.Namespace) -> int:
     rates = None
     if args.measure:
         rates = measure_success_rates(jobs=args.jobs)
-        RATES_FILE.write_text(json.dumps(rates, indent=2) + "\n", encoding="utf-8")
+        try:  # kept with the package, so that later listings show them
+            RATES_FILE.write_text(json.dumps(rates, indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            print(f"gauntlet skills: rates not kept ({RATES_FILE}: {exc})", file=sys.stderr)
     catalog = skill_catalog(rates)
     if args.json:
         print(json.dumps(catalog))
