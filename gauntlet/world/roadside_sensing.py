@@ -47,7 +47,7 @@ from gauntlet.sensors.base import Mount, SensorPose
 from gauntlet.sensors.catalog import SensorConfigError, build_sensor
 from gauntlet.sensors.radar_geometry import RadarTargets
 from gauntlet.sensors.scene import Boxes, RaycastScene
-from gauntlet.world.sensing import RAY_CAST_KINDS, TIME_EPS_S, actor_boxes
+from gauntlet.world.sensing import RAY_CAST_KINDS, TIME_EPS_S, ActorScene
 from gauntlet.world.static_geometry import load_static_geometry
 
 if TYPE_CHECKING:
@@ -127,7 +127,7 @@ class RoadsideSensorModel:
 
 
 @dataclass
-class RoadsideSensing:
+class RoadsideSensing(ActorScene):
     """Every roadside unit's sensors and the geometry they see."""
 
     sensors: list[RoadsideSensorModel]
@@ -136,21 +136,6 @@ class RoadsideSensing:
     shown: np.ndarray
     _time_s: float = -math.inf
     _boxes: Boxes | None = None
-
-    def boxes_at(self, world: World) -> Boxes:
-        """The shown actors' boxes at the world's time (made once a step)."""
-        if self._time_s != world.time_s or self._boxes is None:
-            self._time_s = world.time_s
-            self._boxes = actor_boxes(world, self.shown)
-        return self._boxes
-
-    def scene_at(self, world: World) -> RaycastScene:
-        """The scene with the actors at the world's time."""
-        assert self.scene is not None
-        boxes = self.boxes_at(world)
-        if self.scene.actors is not boxes:
-            self.scene.update_actors(boxes, world.time_s)
-        return self.scene
 
     def messages(
         self, world: World

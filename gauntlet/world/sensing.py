@@ -139,21 +139,22 @@ class MountedSensor:
             self.latest = self.pending.pop(0)[1]
 
 
-@dataclass
-class EgoSensing:
-    """The ego's sensors and the geometry they see."""
+class ActorScene:
+    """The actors as boxes, and the ray-casting scene showing them, made once per world time.
 
-    actor: int
-    sensors: list[MountedSensor]
+    Shared by the ego's and the roadside units' sensing (dataclasses that
+    hold ``scene``, ``shown``, ``_time_s`` and ``_boxes``).
+    """
+
     scene: RaycastScene | None
-    #: Actors shown as boxes: all but the ego and the static geometry's footprints.
     shown: np.ndarray
-    _time_s: float = -math.inf
-    _boxes: Boxes | None = None
+    _time_s: float
+    _boxes: Boxes | None
 
     def boxes_at(self, world: World) -> Boxes:
         """The shown actors' boxes at the world's time (made once a step)."""
-        if self._boxes is None:
+        if self._boxes is None or self._time_s != world.time_s:
+            self._time_s = world.time_s
             self._boxes = actor_boxes(world, self.shown)
         return self._boxes
 
@@ -164,6 +165,19 @@ class EgoSensing:
         if self.scene.actors is not boxes:
             self.scene.update_actors(boxes, world.time_s)
         return self.scene
+
+
+@dataclass
+class EgoSensing(ActorScene):
+    """The ego's sensors and the geometry they see."""
+
+    actor: int
+    sensors: list[MountedSensor]
+    scene: RaycastScene | None
+    #: Actors shown as boxes: all but the ego and the static geometry's footprints.
+    shown: np.ndarray
+    _time_s: float = -math.inf
+    _boxes: Boxes | None = None
 
     def pose(self, world: World, mount: Mount) -> SensorPose:
         """A sensor's pose at ``mount`` on the ego; the vehicle's pitch and roll are added to its own."""
