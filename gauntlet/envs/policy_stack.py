@@ -14,7 +14,11 @@ the ``[train]`` extra (stable-baselines3, torch).
 
 The policy file comes from the scenario's ``ego.params`` (``policy: path``) or,
 when a run overrides every scenario's stack with ``--stack``, from the
-environment variable ``GAUNTLET_POLICY``.
+environment variable ``GAUNTLET_POLICY``. A policy trained on normalised
+observations (stable-baselines3's ``VecNormalize``) comes with its statistics in
+``<policy>.obs_norm.npz`` next to it (:func:`normalisation_path`: arrays
+``mean``, ``var``, scalars ``clip``, ``epsilon``); the stack then feeds the
+policy ``clip((obs - mean) / sqrt(var + epsilon), -clip, clip)`` as training did.
 """
 
 from __future__ import annotations
@@ -27,10 +31,49 @@ import numpy as np
 
 from gauntlet.agents.stack import Control, EpisodeInfo, Observation, StackError
 from gauntlet.envs.actions import ActionMapper
+from gauntlet.envs.observation import OBS_SIZE
 from gauntlet.envs.stack_observation import StackObservation
 
 #: Environment variable naming the policy file when no ``policy`` parameter is given.
 POLICY_ENV_VAR = "GAUNTLET_POLICY"
+#: Suffix of the observation normalisation saved next to a policy.
+NORMALISATION_SUFFIX = ".obs_norm.npz"
+
+
+def normalisation_path(policy: str | Path) -> Path:
+    """``follow_ppo.zip`` -> ``follow_ppo.obs_norm.npz`` (same folder)."""
+    p = Path(policy)
+    stem = p.name[: -len(".zip")] if p.name.endswith(".zip") else p.name
+    return p.with_name(stem + NORMALISATION_SUFFIX)
+
+
+class ObservationNormaliser:
+    """``clip((obs - mean) / sqrt(var + epsilon), -clip, clip)`` from a saved ``.npz``.
+
+    Raises:
+        StackError: A file without the four entries or with a mean of another size.
+    """
+
+    def __init__(self, path: Path, size: int) -> None:
+        try:
+            with np.load(path) as data:
+                mean, var = np.asarray(data["mean"], float), np.asarray(data["var"], float)
+                self.clip, epsilon = float(data["clip"]), float(data["epsilon"])
+        except (KeyError, ValueError, OSError) as exc:
+            raise StackError(
+                f"PolicyStack: {path}: expected arrays mean, var, clip, epsilon ({exc})"
+            ) from None
+        if mean.shape != (size,) or var.shape != (size,):
+            raise StackError(
+                f"PolicyStack: {path}: mean and var must have {size} entries, "
+                f"got {mean.shape} and {var.shape}"
+            )
+        self.mean, self.scale = mean, 1.0 / np.sqrt(var + epsilon)
+
+    def __call__(self, obs: np.ndarray) -> np.ndarray:
+        """The normalised observation (``float32``)."""
+        z = (obs.astype(np.float64) - self.mean) * self.scale
+        return np.clip(z, -self.clip, self.clip).astype(np.float32)
 
 
 class PolicyStack:
@@ -38,6 +81,8 @@ class PolicyStack:
 
     Args:
         policy: The ``.zip`` that ``model.save`` wrote; default ``$GAUNTLET_POLICY``.
+            Its observation normalisation, when trained with one, is read from
+            :func:`normalisation_path` of it.
         algorithm: The stable-baselines3 class that saved it (``PPO``, ``SAC``, ...).
         torch_threads: Threads torch may use in this process (1 suits a worker pool).
 
@@ -69,6 +114,8 @@ class PolicyStack:
             raise StackError(f"PolicyStack: stable_baselines3 has no algorithm {algorithm!r}")
         self.path = path
         self.model = cls.load(path, device="cpu")
+        norm = normalisation_path(path)
+        self._normalise = ObservationNormaliser(norm, OBS_SIZE) if norm.is_file() else None
         self._builder: StackObservation | None = None
         self._mapper: ActionMapper | None = None
         self._steer_command = 0.0
@@ -86,6 +133,8 @@ class PolicyStack:
         if self._builder is None or self._mapper is None:
             raise RuntimeError("PolicyStack.step before reset")
         vector = self._builder.build(obs, self._steer_command)
+        if self._normalise is not None:
+            vector = self._normalise(vector)
         action, _ = self.model.predict(vector, deterministic=True)
         action = np.asarray(action, dtype=np.float64).reshape(2)
         accel, steer = self._mapper.control(

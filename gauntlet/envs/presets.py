@@ -1,8 +1,9 @@
-"""The ready-made driving environments: scenario template and domain randomisation of each."""
+"""The ready-made driving environments: domain randomisation and reward weights of each."""
 
 from __future__ import annotations
 
 from gauntlet.envs.randomise import Randomisation, SpawnLane
+from gauntlet.envs.reward import ACC_WEIGHTS, RewardWeights
 
 #: Randomisation of each ready-made environment, by preset name.
 RANDOMISATIONS: dict[str, Randomisation] = {
@@ -43,3 +44,19 @@ def randomisation(name: str) -> Randomisation:
     except KeyError:
         known = ", ".join(sorted(RANDOMISATIONS))
         raise ValueError(f"no randomisation preset {name!r}; known: {known}") from None
+
+
+#: Reward weights by preset name; the registered ids name them (``reward="follow"``).
+REWARDS: dict[str, RewardWeights] = {
+    "default": RewardWeights(),
+    "follow": ACC_WEIGHTS,
+}
+
+
+def reward_weights(name: str) -> RewardWeights:
+    """The reward preset ``name``; an unknown name lists the known ones."""
+    try:
+        return REWARDS[name]
+    except KeyError:
+        known = ", ".join(sorted(REWARDS))
+        raise ValueError(f"no reward preset {name!r}; known: {known}") from None

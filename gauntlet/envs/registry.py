@@ -27,7 +27,13 @@ VECTOR_ENTRY_POINTS: dict[str, str] = {
 ENVS: dict[str, dict[str, Any]] = {
     "gauntlet/ScenarioEnv-v0": {},
     "gauntlet/LaneKeep-v0": {"scenarios": "template:lane_keep", "randomisation": "lane_keep"},
-    "gauntlet/Follow-v0": {"scenarios": "template:follow", "randomisation": "follow"},
+    # Car following (ACC): the reward preset adds time-headway, TTC and speed-tracking
+    # terms (gauntlet.envs.reward.ACC_WEIGHTS).
+    "gauntlet/Follow-v0": {
+        "scenarios": "template:follow",
+        "randomisation": "follow",
+        "reward": "follow",
+    },
     "gauntlet/HighwayMerge-v0": {
         "scenarios": "template:highway_merge",
         "randomisation": "highway_merge",

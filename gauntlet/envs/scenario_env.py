@@ -21,6 +21,7 @@ from gauntlet.agents.stack import Control
 from gauntlet.envs.actions import ActionKind, ActionMapper
 from gauntlet.envs.observation import EGO, HIGH, LOW, ObservationBuilder, RouteStopLines
 from gauntlet.envs.presets import randomisation as preset
+from gauntlet.envs.presets import reward_weights
 from gauntlet.envs.randomise import Randomisation
 from gauntlet.envs.render import TopDownRenderer
 from gauntlet.envs.reward import RewardTracker, RewardWeights
@@ -44,7 +45,7 @@ class ScenarioEnv(gym.Env[np.ndarray, Any]):
         randomisation: Domain randomisation applied at each reset: a
             :class:`Randomisation`, a preset name, or ``None`` for none.
         actions: ``"continuous"`` (acceleration, steering in [-1, 1]) or ``"meta"``.
-        reward: Weights of the reward terms.
+        reward: Weights of the reward terms, or the name of a preset (``"follow"``).
         time_limit_s: Episode length before truncation; default the scenario's duration.
         render_mode: ``None`` or ``"rgb_array"``.
 
@@ -60,7 +61,7 @@ class ScenarioEnv(gym.Env[np.ndarray, Any]):
         *,
         randomisation: Randomisation | str | None = None,
         actions: ActionKind = "continuous",
-        reward: RewardWeights | None = None,
+        reward: RewardWeights | str | None = None,
         time_limit_s: float | None = None,
         render_mode: str | None = None,
     ) -> None:
@@ -80,7 +81,9 @@ class ScenarioEnv(gym.Env[np.ndarray, Any]):
             preset(randomisation) if isinstance(randomisation, str) else randomisation
         )
         self.action_kind: ActionKind = actions
-        self.weights = reward or RewardWeights()
+        self.weights = (
+            reward_weights(reward) if isinstance(reward, str) else reward or RewardWeights()
+        )
         self.time_limit_s = time_limit_s
         self.render_mode = render_mode
         self.observation_space = spaces.Box(LOW, HIGH, dtype=np.float32)
