@@ -30,8 +30,10 @@ SP_X, SP_Y, SP_Z, SP_VX, SP_VY, SP_VZ, SP_YAW, SP_MODE = 0, 1, 2, 3, 4, 5, 6, 7
 SETPOINT_SIZE = 8
 MODE_VELOCITY, MODE_POSITION = 0.0, 1.0
 
-# Integrator columns: velocity loop (m/s^2), then rate loop (rad/s^2).
-INTEGRATOR_SIZE = 6
+# Integrator columns: velocity loop (m/s^2), then rate loop (rad/s^2), then the velocity
+# reference model (m/s; NaN until the first update, which starts it at the drone's velocity).
+REF_VX = 6
+INTEGRATOR_SIZE = 9
 # Attitude setpoint columns: desired quaternion (w, x, y, z), thrust vector (N,
 # world); then the heading whose cosine and sine follow (a cache: the heading
 # setpoint rarely changes, NaN until the first update).
@@ -167,6 +169,46 @@ def limit_velocities(gains: np.ndarray, velocity: np.ndarray, rows: np.ndarray) 
 
 
 @njit(cache=True, error_model="numpy", inline="always")
+def drag_feedforward(
+    s: np.ndarray, p: np.ndarray, vcx: float, vcy: float, vcz: float
+) -> tuple[float, float, float]:
+    """The force that cancels the airframe's drag at the commanded velocity in still air, N (world).
+
+    The commanded velocity is taken into the current body frame, the body-axis
+    drag law of the rigid body (:func:`gauntlet.dynamics._quadrotor_kernels.rigid_body_step`)
+    is evaluated there and the result turned back into the world, negated.
+    """
+    qw, qx, qy, qz = s[qk.QW], s[qk.QX], s[qk.QY], s[qk.QZ]
+    # Columns of R (body axes in the world).
+    r00, r10, r20 = (
+        1.0 - 2.0 * (qy * qy + qz * qz),
+        2.0 * (qx * qy + qw * qz),
+        2.0 * (qx * qz - qw * qy),
+    )
+    r01, r11, r21 = (
+        2.0 * (qx * qy - qw * qz),
+        1.0 - 2.0 * (qx * qx + qz * qz),
+        2.0 * (qy * qz + qw * qx),
+    )
+    r02, r12, r22 = (
+        2.0 * (qx * qz + qw * qy),
+        2.0 * (qy * qz - qw * qx),
+        1.0 - 2.0 * (qx * qx + qy * qy),
+    )
+    bx = r00 * vcx + r10 * vcy + r20 * vcz
+    by = r01 * vcx + r11 * vcy + r21 * vcz
+    bz = r02 * vcx + r12 * vcy + r22 * vcz
+    cx = (p[qk.DRAG_LIN_XY] + p[qk.DRAG_QUAD_XY] * abs(bx)) * bx
+    cy = (p[qk.DRAG_LIN_XY] + p[qk.DRAG_QUAD_XY] * abs(by)) * by
+    cz = (p[qk.DRAG_LIN_Z] + p[qk.DRAG_QUAD_Z] * abs(bz)) * bz
+    return (
+        r00 * cx + r01 * cy + r02 * cz,
+        r10 * cx + r11 * cy + r12 * cz,
+        r20 * cx + r21 * cy + r22 * cz,
+    )
+
+
+@njit(cache=True, error_model="numpy", inline="always")
 def velocity_loop(
     s: np.ndarray, p: np.ndarray, g: np.ndarray, yaw: float, vcx: float, vcy: float,
     vcz: float, integ: np.ndarray, dt: float, att: np.ndarray,
@@ -174,25 +216,51 @@ def velocity_loop(
     """Velocity PI of one drone: the attitude setpoint ``att`` = (q_d, f) for a velocity command."""
     ex, ey, ez = vcx - s[qk.VX], vcy - s[qk.VY], vcz - s[qk.VZ]
     m = p[qk.MASS]
-    fx = m * (g[K_VEL] * ex + integ[0])
-    fy = m * (g[K_VEL] * ey + integ[1])
-    fz = m * (g[K_VEL] * ez + integ[2] + GRAVITY_MPS2)
+    dx, dy, dz = drag_feedforward(s, p, vcx, vcy, vcz)
+    fx = m * (g[K_VEL] * ex + integ[0]) + dx
+    fy = m * (g[K_VEL] * ey + integ[1]) + dy
+    fz = m * (g[K_VEL] * ez + integ[2] + GRAVITY_MPS2) + dz
     max_thrust = g[THRUST_SHARE] * 4.0 * p[qk.ROTOR_THRUST_MAX]
     fz_limited = _clamp(fz, 0.1 * m * GRAVITY_MPS2, max_thrust)
     max_h = min(fz_limited * g[TAN_MAX_TILT], math.sqrt(max_thrust**2 - fz_limited**2))
     fh2 = fx * fx + fy * fy
     h_saturated = fh2 > max_h * max_h
     if h_saturated:
-        shrink = max_h / math.sqrt(fh2)
-        fx *= shrink
-        fy *= shrink
-    # Anti-windup: integrate only the axes whose output is not saturated.
+        # The drag feed-forward first, then as much of the feedback as fits: a turn at
+        # the tilt limit keeps its speed instead of shrinking the drag compensation too.
+        bx, by = fx - dx, fy - dy
+        ff2 = dx * dx + dy * dy
+        if ff2 >= max_h * max_h:
+            shrink = max_h / math.sqrt(ff2)
+            fx, fy = dx * shrink, dy * shrink
+        else:
+            a = bx * bx + by * by
+            b = dx * bx + dy * by
+            share = (math.sqrt(b * b + a * (max_h * max_h - ff2)) - b) / a
+            fx, fy = dx + share * bx, dy + share * by
+    # The integrator acts on the gap between a reference model (the command through the
+    # first-order lag 1 / K_vel that the P loop and the drag feed-forward give in still air)
+    # and the velocity: a disturbance opens it, a step of the command does not (no
+    # overshoot from a wound-up integral). Anti-windup: an axis whose output is limited
+    # does not integrate, and its reference restarts from the velocity.
+    if math.isnan(integ[REF_VX]):
+        integ[REF_VX], integ[REF_VX + 1], integ[REF_VX + 2] = s[qk.VX], s[qk.VY], s[qk.VZ]
+    pull = 1.0 - math.exp(-g[K_VEL] * dt)
     limit = g[I_VEL_MAX]
-    if not h_saturated:
-        integ[0] = _clamp(integ[0] + g[KI_VEL] * ex * dt, -limit, limit)
-        integ[1] = _clamp(integ[1] + g[KI_VEL] * ey * dt, -limit, limit)
+    if h_saturated:
+        integ[REF_VX], integ[REF_VX + 1] = s[qk.VX], s[qk.VY]
+    else:
+        rx = integ[REF_VX] + (vcx - integ[REF_VX]) * pull
+        ry = integ[REF_VX + 1] + (vcy - integ[REF_VX + 1]) * pull
+        integ[0] = _clamp(integ[0] + g[KI_VEL] * (integ[REF_VX] - s[qk.VX]) * dt, -limit, limit)
+        integ[1] = _clamp(integ[1] + g[KI_VEL] * (integ[REF_VX + 1] - s[qk.VY]) * dt, -limit, limit)
+        integ[REF_VX], integ[REF_VX + 1] = rx, ry
     if fz == fz_limited:
-        integ[2] = _clamp(integ[2] + g[KI_VEL] * ez * dt, -limit, limit)
+        rz = integ[REF_VX + 2] + (vcz - integ[REF_VX + 2]) * pull
+        integ[2] = _clamp(integ[2] + g[KI_VEL] * (integ[REF_VX + 2] - s[qk.VZ]) * dt, -limit, limit)
+        integ[REF_VX + 2] = rz
+    else:
+        integ[REF_VX + 2] = s[qk.VZ]
     if att[ATT_YAW] != yaw:
         att[ATT_YAW], att[ATT_COS_YAW], att[ATT_SIN_YAW] = yaw, math.cos(yaw), math.sin(yaw)
     att[0], att[1], att[2], att[3] = desired_quaternion(

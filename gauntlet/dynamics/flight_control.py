@@ -5,11 +5,21 @@ Per drone, at every physics step (all loops run at the same rate):
 1. **Position** (waypoint mode): ``v_c = K_pos (p_sp - p) + v_ff``. In velocity
    mode ``v_c`` is the commanded velocity. ``v_c`` is limited to
    ``max_speed_xy_mps`` horizontally and to ``[-max_descent, max_climb]``.
-2. **Velocity** PI: ``a_c = K_vel (v_c - v) + I``, ``f = m (a_c + g e_z)``.
+2. **Velocity** PI with drag feed-forward: ``a_c = K_vel (v_c - v) + I``,
+   ``f = m (a_c + g e_z) + D(v_c)``, where ``D`` cancels the airframe's own
+   body-axis drag law at the commanded velocity in still air (evaluated in
+   the current attitude), so that a commanded cruise is flown without a
+   steady-state error. The integrator acts on ``v_ref - v``, where the
+   reference ``v_ref`` follows ``v_c`` as the first-order lag ``1 / K_vel``
+   the nominal loop gives: wind and model errors open it, a step of the
+   command does not (no overshoot from a wound-up integral).
    The vertical part of ``f`` is kept in ``[0.1 m g, T_max]``, the horizontal
    part within the tilt limit ``f_z tan(max_tilt)`` and the thrust limit
-   ``|f| <= T_max`` (``T_max = thrust_share * 4 kf w_max^2``). Anti-windup: an
-   axis integrates only while its output is not limited, and ``|I|`` is clamped.
+   ``|f| <= T_max`` (``T_max = thrust_share * 4 kf w_max^2``); when it is
+   limited, the drag feed-forward keeps priority and the feedback is scaled
+   to fit (a turn at the tilt limit keeps its speed). Anti-windup: an axis
+   integrates only while its output is not limited (its reference then
+   restarts from the velocity), and ``|I|`` is clamped.
 3. **Attitude** P: the desired attitude points body z along ``f`` with the
    commanded heading; with the error quaternion ``q_e = q^-1 q_d`` (short way),
    the rate command is ``2 K_att q_e,xy`` and ``2 K_yaw q_e,z``, clipped to the
@@ -123,8 +133,10 @@ class FlightController:
         #: Columns ``x, y, z, vx, vy, vz, yaw, mode`` (mode 1 waypoint, 0 velocity).
         self.setpoints = np.zeros((n, fk.SETPOINT_SIZE))
         self.setpoints[:, fk.SP_MODE] = fk.MODE_POSITION
-        #: Velocity-loop (m/s^2) and rate-loop (rad/s^2) integrators.
+        #: Velocity-loop (m/s^2) and rate-loop (rad/s^2) integrators, then the velocity
+        #: reference model (m/s) whose gap to the velocity the velocity loop integrates.
         self.integrators = np.zeros((n, fk.INTEGRATOR_SIZE))
+        self.integrators[:, fk.REF_VX :] = np.nan
         #: Attitude setpoint from the outer loops: desired quaternion, thrust vector (N),
         #: and the cosine and sine of the heading setpoint (cached by the kernels).
         self.attitude = np.zeros((n, fk.ATTITUDE_SIZE))
@@ -181,8 +193,9 @@ class FlightController:
         self.command_waypoint(state[rows][:, [0, 1, 4]], state[rows][:, 2], drones=drones)
 
     def reset(self) -> None:
-        """Zero every integrator."""
+        """Zero every integrator; the velocity reference restarts from the drones' velocity."""
         self.integrators[:] = 0.0
+        self.integrators[:, fk.REF_VX :] = np.nan
 
     def motor_commands(self, state: np.ndarray, quad_table: np.ndarray, dt: float) -> np.ndarray:
         """One controller update: motor-speed commands ``(n, 4)``, rad/s.

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
+import numpy as np
+import pytest
+
+from gauntlet.agents import drone_avoidance as da
 from gauntlet.runner.drone import run_drone_scenario
 from gauntlet.runner.single import RunOptions
 from gauntlet.scenarios.loader import load_scenario
@@ -65,3 +70,38 @@ def test_a_stack_commanding_into_a_zone_never_enters_it(tmp_path: Path) -> None:
     # The controller keeps the 1 m margin (to within the lag of the velocity loop).
     assert r.metrics["min_zone_distance_m"] > 0.5
     assert r.status.value == "PASS"
+
+
+def test_turn_commands_are_lengthened_to_keep_the_speed() -> None:
+    v = np.array([14.0, 0.0, 0.0])
+    c30 = np.array([14.0 * math.cos(math.radians(30)), 14.0 * math.sin(math.radians(30)), 1.0])
+    out = da._hold_speed_in_turns(c30, v)
+    # Lengthened by 1 / cos 30 deg: its component along the flight is the commanded 14 m/s.
+    assert out[:2] == pytest.approx([14.0, 14.0 * math.tan(math.radians(30))])
+    assert out[2] == 1.0
+    c60 = np.array([7.0, 7.0 * math.sqrt(3.0), 0.0])
+    assert da._hold_speed_in_turns(c60, v)[:2] == pytest.approx(da.TURN_BOOST_MAX * c60[:2])
+    behind = np.array([-5.0, 13.0, 0.0])
+    assert np.array_equal(da._hold_speed_in_turns(behind, v), behind)
+    assert np.array_equal(da._hold_speed_in_turns(c30, np.array([1.0, 0.0, 0.0])), c30)
+
+
+def test_memory_keeps_one_point_per_cell() -> None:
+    points = np.array([[0.1, 0.1, 0.0], [0.2, 0.2, 0.0], [0.3, 0.0, 0.0], [-0.1, 0.0, 0.0]])
+    # 0.25 m cells: the first two share the cell (0, 0, 0); (1, 0, 0) and (-1, 0, 0) differ.
+    assert np.array_equal(da._one_per_cell(points), points[[0, 2, 3]])
+
+
+def test_closest_approach_of_a_straight_path() -> None:
+    # Flying on at 10 m/s for 2 s: samples every 0.1 s (1 m), one at x = 10 m, beside the
+    # point 2 m to the left; the point behind the drone is 3 m away at the start.
+    points = np.array([[10.0, 2.0, 0.0], [-3.0, 0.0, 0.0]])
+    v = np.array([10.0, 0.0, 0.0])
+    free = da._closest_approach(v[None], v, points, np.zeros_like(points), 2.0, 0.25, 10.0, 10.0)
+    assert free == pytest.approx([2.0])
+    # The point moving away at 10 m/s keeps its 2 m lateral gap and the 10 m lead.
+    moving = np.array([[10.0, 2.0, 0.0]])
+    free = da._closest_approach(
+        v[None], v, moving, np.array([[10.0, 0.0, 0.0]]), 2.0, 0.25, 10.0, 10.0
+    )
+    assert free == pytest.approx([math.hypot(10.0, 2.0)])
