@@ -1,0 +1,1 @@
+"""The implementations of the ``gauntlet`` subcommands (parsed in :mod:`gauntlet.cli`)."""
