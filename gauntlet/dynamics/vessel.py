@@ -29,9 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gauntlet.dynamics.waves import GRAVITY_MPS2, WaveField
+from gauntlet.dynamics.waves import GRAVITY_MPS2, RHO_WATER, WaveField
 
-RHO_WATER = 1025.0
 RHO_AIR = 1.225
 
 

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 
 GRAVITY_MPS2 = 9.81
+#: Density of sea water, kg/m^3.
+RHO_WATER = 1025.0
 
 
 def jonswap_spectrum(
@@ -127,8 +129,7 @@ class WaveField:
         reflection coefficient of the hull (small for a hull much shorter than
         the waves).
         """
-        rho = 1025.0
         magnitude = (
-            0.5 * rho * GRAVITY_MPS2 * beam_m * coefficient * float(np.sum(self.amplitude_m**2))
+            0.5 * RHO_WATER * GRAVITY_MPS2 * beam_m * coefficient * float(np.sum(self.amplitude_m**2))
         )
         return magnitude * self.direction

@@ -8,6 +8,3 @@ PettingZoo environments register through
 :func:`gauntlet.envs.registry.register_parallel_env`. A trained policy runs as
 a Stack through :mod:`gauntlet.envs.policy_stack`. See ``docs/envs.md``.
 """
-
-from gauntlet.envs import arms as _arms  # noqa: E402,F401 - registers gauntlet/Arm*-v0
-from gauntlet.envs import drones as _drones  # noqa: E402,F401 - registers gauntlet/Drone*-v0

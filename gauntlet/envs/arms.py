@@ -465,11 +465,3 @@ class ArmPegInsertEnv(ArmEnv):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(task="peg_insert", **kwargs)
-
-
-for _cls in (ArmReachEnv, ArmPushEnv, ArmPickPlaceEnv, ArmPegInsertEnv):
-    _name = _cls.__name__.removesuffix("Env")
-    if f"gauntlet/{_name}-v0" not in gymnasium.registry:
-        gymnasium.register(
-            id=f"gauntlet/{_name}-v0", entry_point=f"gauntlet.envs.arms:{_cls.__name__}"
-        )

@@ -1,6 +1,6 @@
 """Gymnasium environments of the drone domain: hover in wind, fly waypoints, cross a forest.
 
-Ids (registered on ``import gauntlet`` by :mod:`gauntlet.envs.drones`):
+Ids (registered on ``import gauntlet`` through :data:`gauntlet.envs.registry.DOMAIN_ENVS`):
 ``gauntlet/DroneHover-v0``, ``gauntlet/DroneWaypoint-v0``, ``gauntlet/DroneAvoid-v0``. Each episode is a
 :class:`~gauntlet.world.drones.DroneWorld` of one ``agile`` quadrotor built
 from a scenario the task draws at reset (:mod:`gauntlet.envs.drone_tasks`);

@@ -49,6 +49,18 @@ ENVS: dict[str, dict[str, Any]] = {
     "gauntlet/LaneKeepBatch-v0": {"scenarios": "template:lane_keep"},
 }
 
+#: The drone and arm environments: id -> their own class, as ``"module:Class"``
+#: (the module loads on the first ``gymnasium.make``).
+DOMAIN_ENVS: dict[str, str] = {
+    "gauntlet/DroneHover-v0": "gauntlet.envs.drone_env:DroneHoverEnv",
+    "gauntlet/DroneWaypoint-v0": "gauntlet.envs.drone_env:DroneWaypointEnv",
+    "gauntlet/DroneAvoid-v0": "gauntlet.envs.drone_env:DroneAvoidEnv",
+    "gauntlet/ArmReach-v0": "gauntlet.envs.arms:ArmReachEnv",
+    "gauntlet/ArmPush-v0": "gauntlet.envs.arms:ArmPushEnv",
+    "gauntlet/ArmPickPlace-v0": "gauntlet.envs.arms:ArmPickPlaceEnv",
+    "gauntlet/ArmPegInsert-v0": "gauntlet.envs.arms:ArmPegInsertEnv",
+}
+
 #: PettingZoo parallel environments by name: a factory or a ``"module:attr"`` string.
 _PARALLEL_ENVS: dict[str, Callable[..., Any] | str] = {}
 
@@ -60,7 +72,7 @@ PARALLEL_ENVS: dict[str, str] = {
 
 
 def register_envs() -> None:
-    """Register every id of :data:`ENVS` that gymnasium does not know yet."""
+    """Register every id of :data:`ENVS` and :data:`DOMAIN_ENVS` that gymnasium does not know yet."""
     import gymnasium
 
     for env_id, kwargs in ENVS.items():
@@ -71,6 +83,9 @@ def register_envs() -> None:
                 vector_entry_point=VECTOR_ENTRY_POINTS.get(env_id),
                 kwargs=dict(kwargs),
             )
+    for env_id, entry_point in DOMAIN_ENVS.items():
+        if env_id not in gymnasium.registry:
+            gymnasium.register(id=env_id, entry_point=entry_point)
     # PettingZoo environments register here too, by a "module:attr" string, so
     # that `import gauntlet` imports none of their simulators.
     for name, factory in PARALLEL_ENVS.items():

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gauntlet.agents.stack import make_stack, resolve_stack
+from gauntlet.agents.stack import make_stack
 from gauntlet.evaluation.result import ScenarioResult, overall_status
 from gauntlet.runner.mission_result import mission_result, run_header, write_artifacts
 from gauntlet.runner.single import RunOptions
@@ -18,7 +18,6 @@ from gauntlet.swarm.mission import SwarmMission
 def run_swarm_scenario(scenario: SwarmScenario, options: RunOptions) -> ScenarioResult:
     """Run ``scenario`` with its (or the options') stack and seed; score it; write its artefacts."""
     header = run_header(scenario, options)
-    resolve_stack(header.stack)
     stack = make_stack(header.stack)
     mission = SwarmMission(scenario, header.seed, stack)
     mission.run()

@@ -224,7 +224,6 @@ class Robot:
             base_xyz_m[1] + s * mx + c * my,
             base_xyz_m[2] + mz,
         )
-        self.base_xyz = np.asarray(base_xyz_m, dtype=float)
         self.base_yaw = float(base_yaw_rad)
         orn = pb.getQuaternionFromEuler((0.0, 0.0, base_yaw_rad))
         # Our URDFs carry computed inertias; pybullet_data's xArm has some it rejects.
@@ -300,8 +299,10 @@ class Robot:
             if pb.getJointInfo(self.body, j, physicsClientId=client)[2] != pb.JOINT_FIXED
         ]
         self._arm_slots = [self._movable.index(j) for j in self.arm_joints]
-        ranges = [self.upper - self.lower]
-        self._ik_ranges = list(np.minimum(ranges[0], 4 * math.pi))
+        # Joint bounds in pybullet's IK order: built once, passed on every solve.
+        self._ik_lower = self._ik_full(np.maximum(self.lower, -2 * math.pi), 0.0)
+        self._ik_upper = self._ik_full(np.minimum(self.upper, 2 * math.pi), 0.05)
+        self._ik_ranges = self._ik_full(np.minimum(self.upper - self.lower, 4 * math.pi), 0.05)
         self.home = np.asarray(spec.seed_rad, dtype=float)
         self.reset_joints(self.home, opening_m=2 * spec.finger_max_m)
         if home_xyz_m is not None:
@@ -318,11 +319,6 @@ class Robot:
         """Arm joint angles (rad) and speeds (rad/s), in one query."""
         states = pb.getJointStates(self.body, self.arm_joints, physicsClientId=self.client)
         return np.array([s[0] for s in states]), np.array([s[1] for s in states])
-
-    def joint_velocities(self) -> np.ndarray:
-        """Arm joint speeds, rad/s."""
-        states = pb.getJointStates(self.body, self.arm_joints, physicsClientId=self.client)
-        return np.array([s[1] for s in states])
 
     def tcp_pose(self) -> tuple[np.ndarray, np.ndarray]:
         """TCP position (m) and orientation quaternion (x, y, z, w), world frame."""
@@ -403,10 +399,10 @@ class Robot:
                 self.ik_link,
                 target.tolist(),
                 orn,
-                lowerLimits=self._ik_lower(),
-                upperLimits=self._ik_upper(),
-                jointRanges=self._ik_joint_ranges(),
-                restPoses=self._ik_rest(),
+                lowerLimits=self._ik_lower,
+                upperLimits=self._ik_upper,
+                jointRanges=self._ik_ranges,
+                restPoses=self._ik_full(self.home, 0.0),
                 maxNumIterations=max_iterations,
                 residualThreshold=1e-5,
                 physicsClientId=self.client,
@@ -435,18 +431,6 @@ class Robot:
             full[slot] = float(v)
         return full
 
-    def _ik_lower(self) -> list[float]:
-        return self._ik_full(np.maximum(self.lower, -2 * math.pi), 0.0)
-
-    def _ik_upper(self) -> list[float]:
-        return self._ik_full(np.minimum(self.upper, 2 * math.pi), 0.05)
-
-    def _ik_joint_ranges(self) -> list[float]:
-        return self._ik_full(np.asarray(self._ik_ranges), 0.05)
-
-    def _ik_rest(self) -> list[float]:
-        return self._ik_full(self.home, 0.0)
-
     # ----- contacts ----------------------------------------------------------------
     def finger_forces(self, body: int, link: int | None = None) -> tuple[float, float]:
         """Normal contact force (N) of each finger on ``body`` (optionally one of its links)."""
@@ -460,7 +444,3 @@ class Robot:
             )
             out.append(float(sum(p[9] for p in pts)))
         return out[0], out[1]
-
-    def bodies(self) -> tuple[int, ...]:
-        """The pybullet bodies of this robot (arm, and an attached gripper)."""
-        return (self.body,) if self.gripper_body == self.body else (self.body, self.gripper_body)

@@ -185,18 +185,6 @@ def _release(i, y, z, done, bundle, blen):
     return 1
 
 
-@njit(cache=True)
-def forget_agents(gone, y, z, bundle, blen, done):
-    """Every agent forgets the bids of agents in ``gone`` (nodes whose beacons stopped)."""
-    n, m = y.shape
-    for i in range(n):
-        for j in range(m):
-            if z[i, j] >= 0 and gone[i, z[i, j]]:
-                y[i, j] = 0.0
-                z[i, j] = -1
-        _release(i, y, z, done, bundle, blen)
-
-
 class CBBA:
     """CBBA state of ``n`` agent slots over ``m`` tasks, with the ring of sent snapshots.
 

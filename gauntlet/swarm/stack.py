@@ -271,7 +271,6 @@ class SwarmStack:
         # Amphibious drones without a task land on the water; others hold where they are.
         idle_amph = (self.task < 0) & (info.kind == 3) & self.agent
         target[idle_amph, 2] = -1.0
-        self.landing_target = idle_amph
         return target, ff
 
     def _progress(self, obs: SwarmObservation, target: np.ndarray) -> np.ndarray:
