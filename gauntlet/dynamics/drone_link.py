@@ -58,7 +58,6 @@ class CommandLink(Generic[Command]):
         self.params = params
         self.rng = rng
         self._queue: deque[tuple[float, float, int, Command]] = deque()
-        self._sent = 0
         self._last_acted = -1
         #: Commands sent, lost in transit, and dropped as stale.
         self.sent = 0
@@ -73,8 +72,7 @@ class CommandLink(Generic[Command]):
         # Draw both numbers for every command so that the stream does not depend on outcomes.
         lost = self.rng.random() < p.loss
         delay = max(p.latency_s + p.jitter_s * self.rng.standard_normal(), 0.0)
-        index = self._sent
-        self._sent += 1
+        index = self.sent
         self.sent += 1
         if lost:
             self.lost += 1

@@ -29,6 +29,7 @@ import numpy as np
 
 from gauntlet.evaluation.result import CriterionResult, Status
 from gauntlet.scenarios import drone as sd
+from gauntlet.world.drones.mission import distance_to_polyline
 
 DEFAULT_SETTLE_S = 5.0
 
@@ -62,18 +63,6 @@ class DroneRunRecord:
     battery_swaps: int
     depleted: bool
     collision_events: Sequence[dict]
-
-
-def _distance_to_polyline(points: np.ndarray, polyline: np.ndarray) -> np.ndarray:
-    if len(polyline) == 1:
-        return np.linalg.norm(points - polyline[0], axis=1)
-    a, b = polyline[:-1], polyline[1:]
-    ab = b - a
-    rel = points[:, None, :] - a[None]
-    t = np.clip(
-        np.sum(rel * ab[None], axis=-1) / np.maximum(np.sum(ab * ab, axis=-1), 1e-12), 0.0, 1.0
-    )
-    return np.min(np.linalg.norm(rel - t[..., None] * ab[None], axis=-1), axis=1)
 
 
 def settle_time_s(criteria: Sequence[sd.DroneCriterion]) -> float:
@@ -111,7 +100,7 @@ def drone_metrics(record: DroneRunRecord, settle_s: float) -> dict[str, float]:
             if done is not None:
                 after &= t <= done
             if np.any(after):
-                tracking.append(_distance_to_polyline(pos[after, i], record.references[i]))
+                tracking.append(distance_to_polyline(pos[after, i], record.references[i]))
     m["mean_speed_mps"] = float(min(means)) if means else 0.0
     avoiding = record.modes == "avoid"
     m["mean_speed_avoiding_mps"] = float(np.mean(speed[avoiding])) if np.any(avoiding) else 0.0

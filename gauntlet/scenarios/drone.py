@@ -427,7 +427,6 @@ _LENGTHS: dict[str, int] = {
     "area_m": 4, "target_m": 3, "velocity_mps": 3, "amplitude_mps": 3, "polygon_m": 2,
     "origin_lonlat": 2,
 }  # fmt: skip
-_PLAN_KINDS = (Tree, Pole, Building, CylinderNoFly)
 
 
 @dataclass(frozen=True)

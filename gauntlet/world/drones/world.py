@@ -131,6 +131,8 @@ class DroneWorld:
         e, a = len(self.ring.elevation_rad), len(self.ring.azimuth_rad)
         self.ring_ranges = np.full((n, e, a), np.inf)
         self.ring_time_s = -math.inf
+        # The fleet's remaining flight times, worked out once per world time for all observations.
+        self._remaining_s: tuple[float, np.ndarray] = (math.nan, np.zeros(0))
         self.collided = np.zeros(n, dtype=bool)
         self.collision_events: list[dict[str, float | str]] = []
         self.pad_until_s = np.full(n, -math.inf)
@@ -195,12 +197,19 @@ class DroneWorld:
             velocity_mps=f.velocity[index].copy(),
             heading_rad=float(state[index, 2]),
             battery_soc=float(f.battery.soc[index]),
-            remaining_flight_s=float(f.remaining_flight_time_s()[index]),
+            remaining_flight_s=float(self._remaining_flight_s()[index]),
             ring_ranges_m=self.ring_ranges[index].copy(),
             ring_time_s=self.ring_time_s,
             zone_distance_m=self.zone_distance_m[index].copy(),
             on_pad=bool(math.isfinite(self.pad_until_s[index])),
         )
+
+    def _remaining_flight_s(self) -> np.ndarray:
+        time_s, remaining = self._remaining_s
+        if time_s != self.time_s:
+            remaining = self.fleet.remaining_flight_time_s()
+            self._remaining_s = (self.time_s, remaining)
+        return remaining
 
     # ------------------------------------------------------------------ stepping
 
