@@ -20,6 +20,7 @@ included, with its confidence, for the evaluator's perception metrics.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -77,13 +78,14 @@ class PerceptionStack:
         self.detector = LidarDetector(LidarDetectorParams())
         self.radar_params = RadarClusterParams()
         self.tracker = Tracker(TrackerParams())
-        self._seen: set[tuple[str, float]] = set()
+        # The time of the newest measurement taken in, per sensor (each sensor's times only grow).
+        self._latest: dict[str, float] = {}
         self._perceived: PerceivedObjects | None = None
 
     def reset(self, info: EpisodeInfo) -> None:
         self.driver.reset(info)
         self.tracker = Tracker(self.tracker.params)
-        self._seen = set()
+        self._latest = {}
         self._perceived = None
 
     def _ingest(self, sensors: dict[str, Any]) -> None:
@@ -96,8 +98,8 @@ class PerceptionStack:
                 t = m.time_s
             else:
                 continue
-            if (name, t) not in self._seen:
-                self._seen.add((name, t))
+            if t > self._latest.get(name, -math.inf):
+                self._latest[name] = t
                 new.append((t, name, m))
         for t, _, m in sorted(new, key=lambda e: (e[0], e[1])):
             if isinstance(m, LidarScan):

@@ -63,14 +63,14 @@ class ScenarioEpisode(Episode):
         self.world = world
         ids = []
         for k, spec in enumerate(world.actors):
-            actor = self._add_scenario_actor(world, k, spec.name, HERO if k == ego else spec.name)
+            actor = self._add_scenario_actor(world, k, HERO if k == ego else spec.name)
             ids.append(actor.id)
         self._world_ids = ids
         self._index = {cid: k for k, cid in enumerate(ids)}
         self.hero_id = ids[ego]
         self.elapsed_s = world.time_s
 
-    def _add_scenario_actor(self, world: World, k: int, name: str, role: str) -> Actor:
+    def _add_scenario_actor(self, world: World, k: int, role: str) -> Actor:
         base = by_id()[TYPE_BLUEPRINTS.get(world.types[k], OTHER_BLUEPRINT)]
         extent = (
             float(world.length[k]) / 2.0,

@@ -291,7 +291,7 @@ def make_sensor(actor: Actor, seed: int, dt_s: float, origin: GeodeticOrigin) ->
         )
         return CarlaSensor(actor, tick, rng, model=Imu(config))
     if bp == "sensor.other.collision":
-        return CarlaSensor(actor, 0.0, rng, extra={"seen": (None, 0)})
+        return CarlaSensor(actor, 0.0, rng)
     return None
 
 
