@@ -130,6 +130,11 @@ class WaveField:
         the waves).
         """
         magnitude = (
-            0.5 * RHO_WATER * GRAVITY_MPS2 * beam_m * coefficient * float(np.sum(self.amplitude_m**2))
+            0.5
+            * RHO_WATER
+            * GRAVITY_MPS2
+            * beam_m
+            * coefficient
+            * float(np.sum(self.amplitude_m**2))
         )
         return magnitude * self.direction
