@@ -45,6 +45,22 @@ def connect(host: str, port: int, wait_s: float) -> carla.Client:
             time.sleep(0.2)
 
 
+def find_hero(world: carla.World, wait_s: float) -> carla.Actor:
+    """The scenario's ego (``role_name`` ``hero``) once the first world snapshot has arrived.
+
+    In synchronous mode the client does not wait for a snapshot when it
+    connects; the actor list is empty until the episode stream delivers one.
+    """
+    end = time.monotonic() + wait_s
+    while True:
+        for actor in world.get_actors():
+            if actor.attributes.get("role_name") == "hero":
+                return actor
+        if time.monotonic() > end:
+            raise RuntimeError(f"no actor with role_name 'hero' after {wait_s:g} s")
+        time.sleep(0.05)
+
+
 def steer_towards(transform: carla.Transform, target: carla.Location, wheelbase: float) -> float:
     """Pure pursuit from ``transform`` to ``target``; CARLA steer in [-1, 1] (positive right)."""
     yaw = math.radians(transform.rotation.yaw)
@@ -86,7 +102,7 @@ def main() -> int:
     client = connect(args.host, args.port, args.wait)
     world = client.get_world()
     town = world.get_map()
-    hero = next(a for a in world.get_actors() if a.attributes.get("role_name") == "hero")
+    hero = find_hero(world, args.wait)
     gnss = world.spawn_actor(
         world.get_blueprint_library().find("sensor.other.gnss"),
         carla.Transform(carla.Location(z=1.5)),

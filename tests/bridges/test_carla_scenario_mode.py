@@ -102,13 +102,18 @@ def test_scenario_mode_actors_rules_and_end(tmp_path):
     run, port, lines = start_run(scenario, tmp_path / "out")
     out = client(
         """
-        import sys, carla
+        import sys, time, carla
         c = carla.Client("127.0.0.1", int(sys.argv[1])); c.set_timeout(10.0)
         w = c.get_world()
         assert w.get_map().name == "Gauntlet/Scenarios/carla_short", w.get_map().name
         assert w.get_settings().synchronous_mode
         assert w.get_settings().fixed_delta_seconds == 0.05
-        actors = {a.attributes["role_name"]: a for a in w.get_actors().filter("vehicle.*")}
+        # Synchronous mode: the actor list fills once the first snapshot arrives.
+        for _ in range(200):
+            actors = {a.attributes["role_name"]: a for a in w.get_actors().filter("vehicle.*")}
+            if actors:
+                break
+            time.sleep(0.05)
         hero, lead = actors["hero"], actors["lead"]
         assert hero.type_id == "vehicle.tesla.model3"
         def error(call):
