@@ -85,6 +85,32 @@ def arc_displacement(
     return chord * np.cos(course), np.multiply(chord, np.sin(course), out=chord)
 
 
+def advance_pose(
+    x: np.ndarray,
+    y: np.ndarray,
+    heading: np.ndarray,
+    distance: np.ndarray,
+    heading_change: np.ndarray,
+    start_course: np.ndarray,
+) -> None:
+    """Move poses in place along circular arcs (see :func:`arc_displacement`).
+
+    Args:
+        x: World x, m; modified in place.
+        y: World y, m; modified in place.
+        heading: Heading, rad; turned by ``heading_change`` and wrapped into
+            ``[-pi, pi)`` in place.
+        distance: Signed arc length, m.
+        heading_change: Change of heading (and course) over the arc, rad.
+        start_course: Direction of travel at the start of the arc, rad.
+    """
+    dx, dy = arc_displacement(distance, heading_change, start_course)
+    x += dx
+    y += dy
+    heading += heading_change
+    wrap_angle(heading)
+
+
 def wrap_angle(angle: np.ndarray) -> np.ndarray:
     """Wrap angles in place into ``[-pi, pi)`` and return the same array.
 

@@ -27,7 +27,8 @@ class MotionModel:
     """Base class of batched motion models.
 
     Subclasses set ``NAME``, ``STATE_TYPE``, ``STATE_FIELDS``, ``CONTROL_FIELDS``
-    and implement :meth:`step`. ``STATE_FIELDS`` must start with
+    and implement :meth:`step`; those that keep one parameter object per actor in
+    ``params`` inherit :attr:`size`. ``STATE_FIELDS`` must start with
     ``("x_m", "y_m", "heading_rad", "speed_mps")``.
     """
 
@@ -38,8 +39,14 @@ class MotionModel:
 
     @property
     def size(self) -> int:
-        """Number of actors this instance steps."""
-        raise NotImplementedError
+        """Number of actors this instance steps: one per entry of ``params``.
+
+        Models that keep their per-actor parameters elsewhere override this.
+        """
+        params = getattr(self, "params", None)
+        if params is None:
+            raise NotImplementedError(f"{type(self).__name__} defines no size")
+        return len(params)
 
     def step(self, state: np.ndarray, control: np.ndarray, dt: float) -> np.ndarray:
         """Advance ``state`` by ``dt`` seconds under ``control``; returns the new state.

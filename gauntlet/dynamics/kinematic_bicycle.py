@@ -31,19 +31,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from gauntlet.dynamics._bicycle_kernel import bicycle_step
-from gauntlet.dynamics._integration import advance_speed, arc_displacement, wrap_angle
-from gauntlet.dynamics._validation import (
-    gather,
-    require_finite_positive,
-    require_non_negative,
-    require_params,
-    require_positive,
-)
-from gauntlet.dynamics.actuators import vehicle_actuators
+from gauntlet.dynamics._integration import advance_pose, advance_speed
+from gauntlet.dynamics._validation import gather, require_params
 from gauntlet.dynamics.base import HEADING, SPEED, MotionModel, X, Y, register_motion_model
-from gauntlet.dynamics.presets import VehicleParams, preset
-
-_CAR = preset("car")
+from gauntlet.dynamics.presets import VehicleParams
+from gauntlet.dynamics.steered_vehicle import (
+    SteeredVehicleParams,
+    speed_bounds,
+    steering_actuators,
+)
 
 #: Columns of the actuator outputs.
 STEER, ACCEL = 4, 5
@@ -71,75 +67,29 @@ class KinematicBicycleState:
 
 
 @dataclass(frozen=True)
-class KinematicBicycleParams:
+class KinematicBicycleParams(SteeredVehicleParams):
     """Parameters of one actor of the kinematic bicycle model.
 
-    Defaults are those of the ``car`` preset.
-
-    Attributes:
-        wheelbase_m: Front to rear axle, m.
-        lr_m: Rear axle to the CoG (the reference point), m; ``0 <= lr_m <= wheelbase_m``.
-        max_accel_mps2: Highest acceleration, m/s^2.
-        max_decel_mps2: Highest braking deceleration (positive), m/s^2.
-        max_steer_rad: Largest road-wheel angle, rad (``< pi / 2``).
-        max_steer_rate_radps: Largest steering rate, rad/s (``inf``: unlimited).
-        accel_lag_s: Time constant of the acceleration actuator, s (0: none).
-        steer_lag_s: Time constant of the steering actuator, s (0: none).
-        max_speed_mps: Highest speed, m/s; also the highest reverse speed.
-        allow_reverse: Whether the speed may become negative. When False, braking
-            stops the vehicle exactly at 0 and it stays there.
+    The fields are those of :class:`SteeredVehicleParams` (defaults: the ``car``
+    preset); here ``speed_mps`` is the speed of the CoG along its path and
+    ``0 <= lr_m <= wheelbase_m``.
     """
 
-    wheelbase_m: float = _CAR.wheelbase_m
-    lr_m: float = _CAR.lr_m
-    max_accel_mps2: float = _CAR.max_accel_mps2
-    max_decel_mps2: float = _CAR.max_decel_mps2
-    max_steer_rad: float = _CAR.max_steer_rad
-    max_steer_rate_radps: float = _CAR.max_steer_rate_radps
-    accel_lag_s: float = _CAR.accel_lag_s
-    steer_lag_s: float = _CAR.steer_lag_s
-    max_speed_mps: float = _CAR.max_speed_mps
-    allow_reverse: bool = False
-
     def __post_init__(self) -> None:
-        owner = type(self).__name__
-        require_finite_positive(
-            owner,
-            wheelbase_m=self.wheelbase_m,
-            max_accel_mps2=self.max_accel_mps2,
-            max_decel_mps2=self.max_decel_mps2,
-            max_speed_mps=self.max_speed_mps,
-        )
-        require_positive(owner, max_steer_rate_radps=self.max_steer_rate_radps)
-        require_non_negative(
-            owner, lr_m=self.lr_m, accel_lag_s=self.accel_lag_s, steer_lag_s=self.steer_lag_s
-        )
+        self.check_steered_limits()
         if self.lr_m > self.wheelbase_m:
             raise ValueError(
-                f"{owner}.lr_m ({self.lr_m}) must not exceed wheelbase_m ({self.wheelbase_m})"
+                f"{type(self).__name__}.lr_m ({self.lr_m}) must not exceed "
+                f"wheelbase_m ({self.wheelbase_m})"
             )
-        if not 0.0 < self.max_steer_rad < np.pi / 2:
-            raise ValueError(
-                f"{owner}.max_steer_rad must lie in (0, pi/2), got {self.max_steer_rad!r}"
-            )
+        self.check_steer_angle()
 
     @classmethod
     def from_vehicle(
         cls, vehicle: VehicleParams, *, allow_reverse: bool = False
     ) -> KinematicBicycleParams:
         """Take the fields this model uses from a :class:`VehicleParams`."""
-        return cls(
-            wheelbase_m=vehicle.wheelbase_m,
-            lr_m=vehicle.lr_m,
-            max_accel_mps2=vehicle.max_accel_mps2,
-            max_decel_mps2=vehicle.max_decel_mps2,
-            max_steer_rad=vehicle.max_steer_rad,
-            max_steer_rate_radps=vehicle.max_steer_rate_radps,
-            accel_lag_s=vehicle.accel_lag_s,
-            steer_lag_s=vehicle.steer_lag_s,
-            max_speed_mps=vehicle.max_speed_mps,
-            allow_reverse=allow_reverse,
-        )
+        return cls(**cls.steered_fields(vehicle, allow_reverse=allow_reverse))
 
 
 @register_motion_model
@@ -161,19 +111,10 @@ class KinematicBicycle(MotionModel):
     def __init__(self, params: Sequence[KinematicBicycleParams]) -> None:
         self.params = require_params(type(self).__name__, params, KinematicBicycleParams)
         wheelbase = gather(self.params, "wheelbase_m")
-        max_speed = gather(self.params, "max_speed_mps")
         self._lr_ratio = gather(self.params, "lr_m") / wheelbase
         self._inv_wheelbase = 1.0 / wheelbase
-        self._max_speed = max_speed
-        self._min_speed = np.where(gather(self.params, "allow_reverse") > 0, -max_speed, 0.0)
-        self._actuators = vehicle_actuators(
-            max_steer_rad=gather(self.params, "max_steer_rad"),
-            max_steer_rate_radps=gather(self.params, "max_steer_rate_radps"),
-            steer_lag_s=gather(self.params, "steer_lag_s"),
-            max_accel_mps2=gather(self.params, "max_accel_mps2"),
-            max_decel_mps2=gather(self.params, "max_decel_mps2"),
-            accel_lag_s=gather(self.params, "accel_lag_s"),
-        )
+        self._min_speed, self._max_speed = speed_bounds(self.params)
+        self._actuators = steering_actuators(self.params)
 
     @classmethod
     def from_params(
@@ -183,11 +124,6 @@ class KinematicBicycle(MotionModel):
         return cls(
             [KinematicBicycleParams.from_vehicle(v, allow_reverse=allow_reverse) for v in vehicles]
         )
-
-    @property
-    def size(self) -> int:
-        """Number of actors this instance steps."""
-        return len(self.params)
 
     def step(self, state: np.ndarray, control: np.ndarray, dt: float) -> np.ndarray:
         """Advance ``state`` in place by ``dt`` seconds and return it.
@@ -234,12 +170,7 @@ class KinematicBicycle(MotionModel):
         turn *= tan_steer
         turn *= self._inv_wheelbase
         turn *= distance
-        course = np.add(slip, heading, out=slip)
-        dx, dy = arc_displacement(distance, turn, course)
-        x += dx
-        y += dy
-        heading += turn
-        wrap_angle(heading)
+        advance_pose(x, y, heading, distance, turn, np.add(slip, heading, out=slip))
         speed[:] = new_speed
         state[...] = work.T
         return state

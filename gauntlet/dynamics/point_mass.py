@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gauntlet.dynamics._integration import advance_speed, arc_displacement, wrap_angle
+from gauntlet.dynamics._integration import advance_pose, advance_speed
 from gauntlet.dynamics._validation import (
     gather,
     require_finite_positive,
@@ -35,6 +35,7 @@ from gauntlet.dynamics._validation import (
 )
 from gauntlet.dynamics.base import HEADING, SPEED, MotionModel, X, Y, register_motion_model
 from gauntlet.dynamics.presets import VehicleParams, preset
+from gauntlet.dynamics.steered_vehicle import speed_bounds
 from gauntlet.dynamics.tyres import GRAVITY_MPS2
 
 _CAR = preset("car")
@@ -136,8 +137,7 @@ class PointMass(MotionModel):
         self._max_total_accel = gather(p, "max_total_accel_mps2")
         self._max_yaw_rate = gather(p, "max_yaw_rate_radps")
         self._min_yaw_rate = -self._max_yaw_rate
-        self._max_speed = gather(p, "max_speed_mps")
-        self._min_speed = np.where(gather(p, "allow_reverse") > 0, -self._max_speed, 0.0)
+        self._min_speed, self._max_speed = speed_bounds(p)
 
     @classmethod
     def from_params(
@@ -145,11 +145,6 @@ class PointMass(MotionModel):
     ) -> PointMass:
         """Build the model from presets or other :class:`VehicleParams`, one per actor."""
         return cls([PointMassParams.from_vehicle(v, allow_reverse=allow_reverse) for v in vehicles])
-
-    @property
-    def size(self) -> int:
-        """Number of actors this instance steps."""
-        return len(self.params)
 
     def limited_controls(
         self, speed: np.ndarray, control: np.ndarray, dt: float
@@ -198,12 +193,7 @@ class PointMass(MotionModel):
         x, y, heading, speed = work[X], work[Y], work[HEADING], work[SPEED]
         accel, yaw_rate = self.limited_controls(speed, control, dt)
         new_speed, distance = advance_speed(speed, accel, self._min_speed, self._max_speed, dt)
-        turn = yaw_rate * dt
-        dx, dy = arc_displacement(distance, turn, heading)
-        x += dx
-        y += dy
-        heading += turn
-        wrap_angle(heading)
+        advance_pose(x, y, heading, distance, yaw_rate * dt, heading)
         speed[:] = new_speed
         work[YAW_RATE] = yaw_rate
         state[...] = work.T

@@ -51,10 +51,10 @@ import numpy as np
 
 from gauntlet.dynamics._integration import smoothstep, wrap_angle
 from gauntlet.dynamics._validation import gather, require_params
-from gauntlet.dynamics.actuators import vehicle_actuators
 from gauntlet.dynamics.base import HEADING, SPEED, MotionModel, X, Y, register_motion_model
 from gauntlet.dynamics.presets import VehicleParams
 from gauntlet.dynamics.single_track_params import SingleTrackParams
+from gauntlet.dynamics.steered_vehicle import speed_bounds, steering_actuators
 from gauntlet.dynamics.tyres import TyreModel, pacejka_lateral_force
 
 LATERAL_SPEED, YAW_RATE, STEER, ACCEL = 4, 5, 6, 7
@@ -133,9 +133,7 @@ class DynamicSingleTrack(MotionModel):
         self._inv_wheelbase = 1.0 / wheelbase
         self._inv_mass = 1.0 / gather(p, "mass_kg")
         self._inv_yaw_inertia = 1.0 / gather(p, "yaw_inertia_kgm2")
-        max_speed = gather(p, "max_speed_mps")
-        self._max_speed = max_speed
-        self._min_speed = np.where(gather(p, "allow_reverse") > 0, -max_speed, 0.0)
+        self._min_speed, self._max_speed = speed_bounds(p)
         # Per-axle rows (front, rear): lever arm of the yaw rate in the axle's lateral speed.
         self._axle_arm = np.stack((lf, -lr))
         self._stiffness = np.stack(
@@ -155,14 +153,7 @@ class DynamicSingleTrack(MotionModel):
         self._pacejka = np.array([q.tyre_model is TyreModel.PACEJKA for q in p], dtype=bool)
         self._all_pacejka = bool(self._pacejka.all())
         self._any_pacejka = bool(self._pacejka.any())
-        self._actuators = vehicle_actuators(
-            max_steer_rad=gather(p, "max_steer_rad"),
-            max_steer_rate_radps=gather(p, "max_steer_rate_radps"),
-            steer_lag_s=gather(p, "steer_lag_s"),
-            max_accel_mps2=gather(p, "max_accel_mps2"),
-            max_decel_mps2=gather(p, "max_decel_mps2"),
-            accel_lag_s=gather(p, "accel_lag_s"),
-        )
+        self._actuators = steering_actuators(p)
         self.max_substep_s = (
             min(max_substep_s, _STABILITY_LIMIT / self._stiffness_bound()) if p else max_substep_s
         )
@@ -188,11 +179,6 @@ class DynamicSingleTrack(MotionModel):
             ],
             max_substep_s=max_substep_s,
         )
-
-    @property
-    def size(self) -> int:
-        """Number of actors this instance steps."""
-        return len(self.params)
 
     def substeps(self, dt: float) -> int:
         """Number of internal substeps a step of ``dt`` seconds takes."""

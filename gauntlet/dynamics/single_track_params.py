@@ -4,39 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
-from gauntlet.dynamics._validation import (
-    require_finite_positive,
-    require_non_negative,
-    require_positive,
-)
+from gauntlet.dynamics._validation import require_finite_positive
 from gauntlet.dynamics.presets import VehicleParams, preset
+from gauntlet.dynamics.steered_vehicle import SteeredVehicleParams
 from gauntlet.dynamics.tyres import GRAVITY_MPS2, PacejkaTyre, TyreModel
 
 _CAR = preset("car")
 
 
 @dataclass(frozen=True)
-class SingleTrackParams:
+class SingleTrackParams(SteeredVehicleParams):
     """Parameters of one actor of :class:`~gauntlet.dynamics.single_track.DynamicSingleTrack`.
 
-    Defaults are those of the ``car`` preset, with linear tyres.
+    Besides the fields below, those of :class:`SteeredVehicleParams`; here
+    ``speed_mps`` is the longitudinal body velocity ``vx`` and
+    ``0 < lr_m < wheelbase_m``. Defaults are those of the ``car`` preset, with
+    linear tyres.
 
     Attributes:
         mass_kg: Mass, kg.
         yaw_inertia_kgm2: Yaw moment of inertia about the CoG, kg m^2.
-        wheelbase_m: Front to rear axle, m.
-        lr_m: Rear axle to the CoG (the reference point), m.
-        max_accel_mps2: Highest acceleration, m/s^2.
-        max_decel_mps2: Highest braking deceleration (positive), m/s^2.
-        max_steer_rad: Largest road-wheel angle, rad (``< pi / 2``).
-        max_steer_rate_radps: Largest steering rate, rad/s (``inf``: unlimited).
-        accel_lag_s: Time constant of the acceleration actuator, s (0: none).
-        steer_lag_s: Time constant of the steering actuator, s (0: none).
-        max_speed_mps: Highest longitudinal speed, m/s; also the highest reverse speed.
-        allow_reverse: Whether ``vx`` may become negative; when False braking stops
-            exactly at 0.
         tyre_model: ``"linear"`` or ``"pacejka"`` (a :class:`TyreModel` or its value).
         cornering_stiffness_front_npr: Front axle cornering stiffness, N/rad.
         cornering_stiffness_rear_npr: Rear axle cornering stiffness, N/rad.
@@ -48,16 +35,6 @@ class SingleTrackParams:
 
     mass_kg: float = _CAR.mass_kg
     yaw_inertia_kgm2: float = _CAR.yaw_inertia_kgm2
-    wheelbase_m: float = _CAR.wheelbase_m
-    lr_m: float = _CAR.lr_m
-    max_accel_mps2: float = _CAR.max_accel_mps2
-    max_decel_mps2: float = _CAR.max_decel_mps2
-    max_steer_rad: float = _CAR.max_steer_rad
-    max_steer_rate_radps: float = _CAR.max_steer_rate_radps
-    accel_lag_s: float = _CAR.accel_lag_s
-    steer_lag_s: float = _CAR.steer_lag_s
-    max_speed_mps: float = _CAR.max_speed_mps
-    allow_reverse: bool = False
     tyre_model: TyreModel = TyreModel.LINEAR
     cornering_stiffness_front_npr: float = _CAR.cornering_stiffness_front_npr
     cornering_stiffness_rear_npr: float = _CAR.cornering_stiffness_rear_npr
@@ -68,21 +45,13 @@ class SingleTrackParams:
     def __post_init__(self) -> None:
         owner = type(self).__name__
         object.__setattr__(self, "tyre_model", TyreModel.parse(self.tyre_model))
+        require_finite_positive(owner, mass_kg=self.mass_kg, yaw_inertia_kgm2=self.yaw_inertia_kgm2)
+        self.check_steered_limits()
         require_finite_positive(
             owner,
-            mass_kg=self.mass_kg,
-            yaw_inertia_kgm2=self.yaw_inertia_kgm2,
-            wheelbase_m=self.wheelbase_m,
-            max_accel_mps2=self.max_accel_mps2,
-            max_decel_mps2=self.max_decel_mps2,
-            max_speed_mps=self.max_speed_mps,
             cornering_stiffness_front_npr=self.cornering_stiffness_front_npr,
             cornering_stiffness_rear_npr=self.cornering_stiffness_rear_npr,
             friction_coefficient=self.friction_coefficient,
-        )
-        require_positive(owner, max_steer_rate_radps=self.max_steer_rate_radps)
-        require_non_negative(
-            owner, lr_m=self.lr_m, accel_lag_s=self.accel_lag_s, steer_lag_s=self.steer_lag_s
         )
         if not self.lr_m < self.wheelbase_m:
             raise ValueError(
@@ -90,10 +59,7 @@ class SingleTrackParams:
             )
         if self.lr_m == 0.0:
             raise ValueError(f"{owner}.lr_m must be > 0: the rear axle cannot carry the whole load")
-        if not 0.0 < self.max_steer_rad < np.pi / 2:
-            raise ValueError(
-                f"{owner}.max_steer_rad must lie in (0, pi/2), got {self.max_steer_rad!r}"
-            )
+        self.check_steer_angle()
 
     @classmethod
     def from_vehicle(
@@ -105,18 +71,9 @@ class SingleTrackParams:
     ) -> SingleTrackParams:
         """Take the fields this model uses from a :class:`VehicleParams`."""
         return cls(
+            **cls.steered_fields(vehicle, allow_reverse=allow_reverse),
             mass_kg=vehicle.mass_kg,
             yaw_inertia_kgm2=vehicle.yaw_inertia_kgm2,
-            wheelbase_m=vehicle.wheelbase_m,
-            lr_m=vehicle.lr_m,
-            max_accel_mps2=vehicle.max_accel_mps2,
-            max_decel_mps2=vehicle.max_decel_mps2,
-            max_steer_rad=vehicle.max_steer_rad,
-            max_steer_rate_radps=vehicle.max_steer_rate_radps,
-            accel_lag_s=vehicle.accel_lag_s,
-            steer_lag_s=vehicle.steer_lag_s,
-            max_speed_mps=vehicle.max_speed_mps,
-            allow_reverse=allow_reverse,
             tyre_model=TyreModel.parse(tyre_model),
             cornering_stiffness_front_npr=vehicle.cornering_stiffness_front_npr,
             cornering_stiffness_rear_npr=vehicle.cornering_stiffness_rear_npr,

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from gauntlet.evaluation.criteria.base import Criterion, Passive, episodes, series
-from gauntlet.evaluation.criteria.track import RouteTrack
+from gauntlet.evaluation.criteria.base import Criterion, Passive, Series, episodes, series
+from gauntlet.evaluation.criteria.track import RouteSeries, RouteTrack
 from gauntlet.evaluation.result import CriterionResult
 from gauntlet.world.signals import OFF, RED
 from gauntlet.world.world import World
@@ -62,7 +62,18 @@ def _episode_events(
     return out
 
 
-class LaneDeparture(Passive):
+class _RouteCriterion(Passive):
+    """A passive criterion of one entity along its route, evaluated from the recorded series."""
+
+    def __init__(self, world: World, entity: str, track: RouteTrack) -> None:
+        self.world, self.actor, self.track = world, world.actor_id(entity), track
+
+    def _series(self) -> tuple[Series, RouteSeries]:
+        """The entity's recorded states and its positions along the route, step by step."""
+        return series(self.world, self.actor), self.track.series()
+
+
+class LaneDeparture(_RouteCriterion):
     """Time spent outside the route lane, outside the route's own lane changes.
 
     The entity has left its lane when its centre is further from the lane
@@ -72,15 +83,11 @@ class LaneDeparture(Passive):
     name, units = "lane_departure", "s"
 
     def __init__(self, world: World, entity: str, track: RouteTrack, tolerance: float) -> None:
-        self.world, self.actor, self.track, self.tolerance = (
-            world,
-            world.actor_id(entity),
-            track,
-            tolerance,
-        )
+        super().__init__(world, entity, track)
+        self.tolerance = tolerance
 
     def result(self) -> CriterionResult:
-        rs, sr = self.track.series(), series(self.world, self.actor)
+        sr, rs = self._series()
         margin = 0.5 * self.world.width[self.actor] - self.tolerance
         out = ~self.track.in_lane(rs.lateral, rs.index, margin) & ~self.track.lane_change[rs.index]
         w = sr.weights
@@ -97,7 +104,7 @@ class LaneDeparture(Passive):
         return self.verdict(bool(events), total, 0.0, events)
 
 
-class WrongWay(Passive):
+class WrongWay(_RouteCriterion):
     """Distance driven against the lane's direction, in episodes longer than ``min_duration_s``."""
 
     name, units = "wrong_way", "m"
@@ -105,7 +112,7 @@ class WrongWay(Passive):
     def __init__(
         self, world: World, entity: str, track: RouteTrack, min_duration: float, threshold: float
     ) -> None:
-        self.world, self.actor, self.track = world, world.actor_id(entity), track
+        super().__init__(world, entity, track)
         self.min_duration, self.threshold = min_duration, threshold
 
     def result(self) -> CriterionResult:
@@ -186,7 +193,7 @@ class RedLight(Criterion):
         return self.verdict(bool(self.events), float(len(self.events)), 0.0, self.events)
 
 
-class StopSign(Passive):
+class StopSign(_RouteCriterion):
     """The entity must come below ``stop_speed`` within ``zone_m`` before each stop sign's line.
 
     Stop signs are the map's static signals of OpenDRIVE type 206 whose stop
@@ -199,7 +206,7 @@ class StopSign(Passive):
     def __init__(
         self, world: World, entity: str, track: RouteTrack, stop_speed: float, zone: float
     ) -> None:
-        self.world, self.actor, self.track = world, world.actor_id(entity), track
+        super().__init__(world, entity, track)
         self.stop_speed, self.zone = stop_speed, zone
         self.half_length = 0.5 * float(world.length[self.actor])
         entry = track.route.bank.entry[0]
@@ -216,7 +223,7 @@ class StopSign(Passive):
     def result(self) -> CriterionResult:
         if not self.stops:
             return self.not_evaluated(0.0, "no stop sign on the route")
-        sr, rs = series(self.world, self.actor), self.track.series()
+        sr, rs = self._series()
         front = rs.s + self.half_length
         events = []
         for s_stop, sid in self.stops:
@@ -235,7 +242,7 @@ class StopSign(Passive):
         return self.verdict(bool(events), float(len(events)), 0.0, events)
 
 
-class Speeding(Passive):
+class Speeding(_RouteCriterion):
     """Largest excess over the route lane's speed limit; one event per stretch over the limit.
 
     Each event gives the stretch's duration, largest excess and the integral of
@@ -246,15 +253,11 @@ class Speeding(Passive):
     name, units = "speeding", "m/s"
 
     def __init__(self, world: World, entity: str, track: RouteTrack, tolerance: float) -> None:
-        self.world, self.actor, self.track, self.tolerance = (
-            world,
-            world.actor_id(entity),
-            track,
-            tolerance,
-        )
+        super().__init__(world, entity, track)
+        self.tolerance = tolerance
 
     def result(self) -> CriterionResult:
-        sr, rs = series(self.world, self.actor), self.track.series()
+        sr, rs = self._series()
         excess = np.abs(sr.v) - self.track.speed_limit[rs.index]
         over = np.isfinite(excess) & (excess > 0.0)
         w = sr.weights
@@ -271,7 +274,7 @@ class Speeding(Passive):
         return self.verdict(worst > self.tolerance, worst, self.tolerance, events)
 
 
-class OutsideRouteLanes(Passive):
+class OutsideRouteLanes(_RouteCriterion):
     """Share of the completed route driven off the drivable area or in an oncoming lane, %.
 
     As CARLA's outside-route-lanes test: route distance covered (the growth of
@@ -281,15 +284,11 @@ class OutsideRouteLanes(Passive):
     name, units = "outside_route_lanes", "%"
 
     def __init__(self, world: World, entity: str, track: RouteTrack, max_pct: float) -> None:
-        self.world, self.actor, self.track, self.max_pct = (
-            world,
-            world.actor_id(entity),
-            track,
-            max_pct,
-        )
+        super().__init__(world, entity, track)
+        self.max_pct = max_pct
 
     def result(self) -> CriterionResult:
-        sr, rs = series(self.world, self.actor), self.track.series()
+        sr, rs = self._series()
         off = ~self.world.network.on_drivable(sr.x, sr.y)
         outside = off | self.track.wrong_way(np.pi / 2)
         furthest = np.maximum.accumulate(np.maximum(rs.s, 0.0))

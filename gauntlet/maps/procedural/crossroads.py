@@ -18,7 +18,7 @@ import math
 from collections.abc import Mapping
 from itertools import combinations
 
-from gauntlet.maps.model import Connection, Junction, RoadLink
+from gauntlet.maps.model import Junction, RoadLink
 from gauntlet.maps.procedural._build import (
     PlanBuilder,
     Pose,
@@ -29,11 +29,7 @@ from gauntlet.maps.procedural._build import (
     road,
     section,
 )
-from gauntlet.maps.procedural.junctions import (
-    ARM_HEADINGS,
-    arm_signal,
-    connecting_road,
-)
+from gauntlet.maps.procedural.junctions import ARM_HEADINGS, arm_signal, junction_box
 from gauntlet.maps.road import Road
 
 ARMS = ("north", "east", "south", "west")
@@ -115,27 +111,16 @@ def crossroads(
             )
         )
 
-    connections: list[Connection] = []
-    for first, second in combinations(ARMS, 2):
-        road_id = CONNECTING_ROAD_IDS[first, second]
-        roads.append(
-            connecting_road(
-                road_id,
-                (first, second),
-                ARM_ROAD_IDS,
-                JUNCTION_ID,
-                half,
-                n,
-                w,
-                speed_limit_mps,
-                centre=(centre.x, centre.y),
-            )
-        )
-        for arm, contact, links in (
-            (first, "start", tuple((-k, -k) for k in range(1, n + 1))),
-            (second, "end", tuple((-k, k) for k in range(1, n + 1))),
-        ):
-            connections.append(
-                Connection(str(len(connections)), ARM_ROAD_IDS[arm], road_id, contact, links)
-            )
-    return roads, Junction(JUNCTION_ID, tuple(connections), name="signalised_crossroads")
+    inside, connections = junction_box(
+        ARMS,
+        ARM_ROAD_IDS,
+        CONNECTING_ROAD_IDS,
+        JUNCTION_ID,
+        half,
+        n,
+        w,
+        speed_limit_mps,
+        centre=(centre.x, centre.y),
+    )
+    roads += inside
+    return roads, Junction(JUNCTION_ID, connections, name="signalised_crossroads")

@@ -95,40 +95,72 @@ def _arm_junction(
             )
         )
 
+    inside, connections = junction_box(
+        arms, ARM_ROAD_IDS, CONNECTING_ROAD_IDS, JUNCTION_ID, half_size, n, w, speed_limit_mps
+    )
+    roads += inside
+    return RoadNetwork(roads, [Junction(JUNCTION_ID, connections, name=name)])
+
+
+def junction_box(
+    arms: tuple[str, ...],
+    arm_road_ids: Mapping[str, str],
+    connecting_road_ids: Mapping[tuple[str, str], str],
+    junction_id: str,
+    half_size: float,
+    lanes: int,
+    lane_width_m: float,
+    speed_limit_mps: float,
+    centre: tuple[float, float] = (0.0, 0.0),
+) -> tuple[list[Road], tuple[Connection, ...]]:
+    """The connecting roads of a junction box and the junction's connections.
+
+    One two-way connecting road per pair of ``arms`` (in the order of
+    :func:`itertools.combinations`): a straight line between opposite arms, a
+    quarter circle of radius ``half_size`` between neighbours, with ``lanes``
+    lanes each way linked to the arms' end lanes. Each pair gives two connections, numbered
+    from ``"0"``: the first arm's approach lane ``-k`` enters the road's lane
+    ``-k`` at its start, the second arm's approach lane ``-k`` its lane ``k`` at
+    its end.
+
+    Args:
+        arms: Compass names of the arms, in order.
+        arm_road_ids: Road id of each arm.
+        connecting_road_ids: Road id of the connecting road of each pair of arms.
+        junction_id: Id of the junction the connecting roads belong to.
+        half_size: Distance from ``centre`` to each arm's end, m.
+        lanes: Lanes per direction.
+        lane_width_m: Lane width, m.
+        speed_limit_mps: Speed limit of the connecting roads, m/s.
+        centre: World ``(x, y)`` of the junction's centre, m.
+    """
+    roads = []
     connections: list[Connection] = []
     for first, second in combinations(arms, 2):
-        road_id = CONNECTING_ROAD_IDS[first, second]
+        road_id = connecting_road_ids[first, second]
+        w = lane_width_m
+        right = [lane(-k, w, predecessors=(-k,), successors=(k,)) for k in range(1, lanes + 1)]
+        left = [lane(k, w, predecessors=(k,), successors=(-k,)) for k in range(1, lanes + 1)]
         roads.append(
-            connecting_road(
+            road(
                 road_id,
-                (first, second),
-                ARM_ROAD_IDS,
-                JUNCTION_ID,
-                half_size,
-                n,
-                w,
-                speed_limit_mps,
+                _connecting_plan(first, second, half_size, centre),
+                [section(0.0, left, right, center_mark="none")],
+                name=f"connection_{first}_{second}",
+                junction=junction_id,
+                predecessor=RoadLink("road", arm_road_ids[first], "end"),
+                successor=RoadLink("road", arm_road_ids[second], "end"),
+                speed_limit_mps=speed_limit_mps,
             )
         )
-        connections.append(
-            Connection(
-                str(len(connections)),
-                ARM_ROAD_IDS[first],
-                road_id,
-                "start",
-                tuple((-k, -k) for k in range(1, n + 1)),
+        for arm, contact, links in (
+            (first, "start", tuple((-k, -k) for k in range(1, lanes + 1))),
+            (second, "end", tuple((-k, k) for k in range(1, lanes + 1))),
+        ):
+            connections.append(
+                Connection(str(len(connections)), arm_road_ids[arm], road_id, contact, links)
             )
-        )
-        connections.append(
-            Connection(
-                str(len(connections)),
-                ARM_ROAD_IDS[second],
-                road_id,
-                "end",
-                tuple((-k, k) for k in range(1, n + 1)),
-            )
-        )
-    return RoadNetwork(roads, [Junction(JUNCTION_ID, tuple(connections), name=name)])
+    return roads, tuple(connections)
 
 
 def arm_signal(arm: str, road_id: str, s_m: float, lanes: int, lane_width_m: float) -> Signal:
@@ -152,24 +184,14 @@ def arm_signal(arm: str, road_id: str, s_m: float, lanes: int, lane_width_m: flo
     )
 
 
-def connecting_road(
-    road_id: str,
-    arms: tuple[str, str],
-    arm_road_ids: Mapping[str, str],
-    junction_id: str,
-    half_size: float,
-    lanes: int,
-    lane_width_m: float,
-    speed_limit_mps: float,
-    centre: tuple[float, float] = (0.0, 0.0),
-) -> Road:
-    """The junction road from arm ``arms[0]`` to arm ``arms[1]`` of a four-way box.
+def _connecting_plan(
+    first: str, second: str, half_size: float, centre: tuple[float, float]
+) -> PlanBuilder:
+    """Plan view of the road from arm ``first`` to arm ``second`` of a four-way box.
 
     It starts at the first arm's edge of the ``2 half_size`` box around ``centre``
-    and is a straight line across, or a circular arc of radius ``half_size``
-    for a turn; ``lanes`` lanes each way, linked to the arms' end lanes.
+    and is a straight line across, or a circular arc of radius ``half_size`` for a turn.
     """
-    first, second = arms
     a, b = ARM_HEADINGS[first], ARM_HEADINGS[second]
     x, y = centre
     plan = PlanBuilder(Pose(x + half_size * math.cos(a), y + half_size * math.sin(a), a + math.pi))
@@ -178,19 +200,7 @@ def connecting_road(
         plan.line(2.0 * half_size)
     else:
         plan.arc(half_size * abs(turn), math.copysign(1.0 / half_size, turn))
-    w = lane_width_m
-    right = [lane(-k, w, predecessors=(-k,), successors=(k,)) for k in range(1, lanes + 1)]
-    left = [lane(k, w, predecessors=(k,), successors=(-k,)) for k in range(1, lanes + 1)]
-    return road(
-        road_id,
-        plan,
-        [section(0.0, left, right, center_mark="none")],
-        name=f"connection_{first}_{second}",
-        junction=junction_id,
-        predecessor=RoadLink("road", arm_road_ids[first], "end"),
-        successor=RoadLink("road", arm_road_ids[second], "end"),
-        speed_limit_mps=speed_limit_mps,
-    )
+    return plan
 
 
 def x_junction(
