@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from gauntlet.sensors.object_list import ObjectList
+
 if TYPE_CHECKING:
     from gauntlet.maps.network import RoadNetwork
 
@@ -45,31 +47,6 @@ class EgoState:
     length_m: float
     width_m: float
     wheelbase_m: float
-
-
-@dataclass(frozen=True)
-class ObjectList:
-    """Other road users as struct-of-arrays, world frame, one row per object.
-
-    Attributes:
-        ids: int64 actor ids.
-        types: object type names (``car``, ``pedestrian``, ...).
-        xy: float64 ``(n, 2)`` centre positions in m.
-        heading: float64 ``(n,)`` yaw in rad.
-        velocity: float64 ``(n, 2)`` world-frame velocity in m/s.
-        length, width: float64 ``(n,)`` box size in m.
-    """
-
-    ids: np.ndarray
-    types: tuple[str, ...]
-    xy: np.ndarray
-    heading: np.ndarray
-    velocity: np.ndarray
-    length: np.ndarray
-    width: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.ids)
 
 
 @dataclass(frozen=True)

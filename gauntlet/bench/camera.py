@@ -20,13 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from gauntlet.bench.lidar import actor_boxes, time_against_raw
-from gauntlet.bench.step import highway_scene
-from gauntlet.maps.surface import road_surface
+from gauntlet.bench.lidar import highway_frame, time_against_raw
 from gauntlet.sensors.base import Mount
 from gauntlet.sensors.camera import Camera, CameraConfig
-from gauntlet.sensors.scene import Boxes, RaycastScene, boxes_mesh
-from gauntlet.world.builder import build_world
 
 WIDTH, HEIGHT = 640, 480
 TARGET_FRAMES_PER_S = 30.0
@@ -34,20 +30,15 @@ TARGET_FRAMES_PER_S = 30.0
 
 def bench_camera(quick: bool = False) -> dict[str, Any]:
     """Frames per second of 640 x 480 depth + semantic frames, and the raw open3d cast rate."""
-    scenario = highway_scene()
-    world = build_world(scenario, external={"ego"})
-    for _ in range(40):
-        world.step()
-    ego = world.actor_id("ego")
-    scene = RaycastScene(world.network)
+    highway = highway_frame()
+    world, ego, scene, boxes = highway.world, highway.ego, highway.scene, highway.boxes
     camera = Camera(
         CameraConfig(image_size_x=WIDTH, image_size_y=HEIGHT, depth=True, semantic=True)
     )
     pose = Mount(x=0.5, z=1.6).sensor_pose(
         float(world.x[ego]), float(world.y[ego]), float(world.h[ego]), float(world.v[ego])
     )
-    boxes = actor_boxes(world)
-    rng = np.random.default_rng(scenario.seed)
+    rng = np.random.default_rng(highway.seed)
 
     def frame() -> tuple[int, int]:
         scene.update_actors(boxes, world.time_s)
@@ -55,22 +46,8 @@ def bench_camera(quick: bool = False) -> dict[str, Any]:
         depth, semantic = np.asarray(f.depth), np.asarray(f.semantic)
         return int(np.isfinite(depth).sum()), int((semantic >= 12).sum())
 
-    keep = boxes.ids != ego
-    others = Boxes(*(getattr(boxes, name)[keep] for name in Boxes.__dataclass_fields__))
-    surface = road_surface(world.network)
-    v, t = boxes_mesh(others)
-    raw = scene.open3d_scene(
-        np.concatenate((surface.vertices, v)) - scene.origin,
-        np.concatenate((surface.triangles, t + len(surface.vertices))),
-    )
-    rays_tensor = scene._o3d.core.Tensor.from_numpy(camera.rays(scene, pose).copy())
-
-    def raw_cast() -> None:
-        raw.cast_rays(rays_tensor)
-
-    timing = time_against_raw(frame, raw_cast, quick)
+    timing = time_against_raw(frame, highway.raw_cast(camera.rays(scene, pose).copy()), quick)
     f, r, counts = timing.frame_s, timing.raw_s, timing.outputs
-    frames, repeats = timing.frames, timing.repeats
     n_rays = camera.pixels
     hit, actor_pixels = (int(np.median(c)) for c in zip(*counts, strict=True))
     return {
@@ -82,15 +59,9 @@ def bench_camera(quick: bool = False) -> dict[str, Any]:
         "static_triangles": scene.static_triangles,
         "hit_pixels": hit,
         "actor_pixels": actor_pixels,
-        "frames_per_repeat": frames,
-        "repeats": repeats,
-        "frame_ms": round(1e3 * f, 2),
-        "frame_ms_best": round(1e3 * timing.frame_best_s, 2),
+        **timing.figures(n_rays),
         "frames_per_s": round(1.0 / f, 1),
         "frames_per_s_best": round(1.0 / timing.frame_best_s, 1),
-        "raw_cast_ms": round(1e3 * r, 2),
         "raw_cast_frames_per_s": round(1.0 / r, 1),
-        "raw_cast_rays_per_s": round(n_rays / r),
-        "fraction_of_raw_rate": round(r / f, 3),
         "target_frames_per_s": TARGET_FRAMES_PER_S,
     }

@@ -24,7 +24,7 @@ from typing import Any, Generic, TypeVar
 import numpy as np
 
 from gauntlet.bench.step import highway_scene
-from gauntlet.maps.surface import RoadSurface, road_surface
+from gauntlet.maps.surface import road_surface
 from gauntlet.sensors import _fan_kernels as kernels
 from gauntlet.sensors.base import Mount
 from gauntlet.sensors.lidar import Lidar, LidarConfig
@@ -46,22 +46,51 @@ def actor_boxes(world: World) -> Boxes:
     return world_actor_boxes(world, np.arange(len(world.actors)))
 
 
-def _raw_scene(scene: RaycastScene, surface: RoadSurface, boxes: Boxes, ego: int):  # noqa: ANN202
-    """One open3d scene with the road and every actor but the ego, in the scene's frame."""
-    keep = boxes.ids != ego
-    v, t = boxes_mesh(Boxes(*(getattr(boxes, f)[keep] for f in Boxes.__dataclass_fields__)))
-    verts = np.concatenate((surface.vertices, v)) - scene.origin
-    return scene.open3d_scene(verts, np.concatenate((surface.triangles, t + len(surface.vertices))))
+@dataclass(frozen=True)
+class HighwayFrame:
+    """The sensor benches' scene: the ``bench step`` motorway after 2 s of simulation.
+
+    Attributes:
+        seed: The scenario's seed (for the sensors' generators).
+        world: The world at 2 s.
+        ego: The ego's actor index.
+        scene: A ray-casting scene of the road surface (actors not yet added).
+        boxes: Every actor as a box at the world's time.
+    """
+
+    seed: int
+    world: World
+    ego: int
+    scene: RaycastScene
+    boxes: Boxes
+
+    def raw_cast(self, rays: np.ndarray) -> Callable[[], object]:
+        """A plain open3d ``cast_rays`` of ``rays`` (``(n, 6)`` float32, in the scene's frame)
+        against one scene holding the road and every actor but the ego."""
+        surface = road_surface(self.world.network)
+        b, keep = self.boxes, self.boxes.ids != self.ego
+        v, t = boxes_mesh(Boxes(*(getattr(b, f)[keep] for f in Boxes.__dataclass_fields__)))
+        verts = np.concatenate((surface.vertices, v)) - self.scene.origin
+        tris = np.concatenate((surface.triangles, t + len(surface.vertices)))
+        raw = self.scene.open3d_scene(verts, tris)
+        tensor = self.scene._o3d.core.Tensor(np.ascontiguousarray(rays))  # a copy of its own
+        return lambda: raw.cast_rays(tensor)
 
 
-def bench_lidar(quick: bool = False) -> dict[str, Any]:
-    """Frame time and points per second of a 64 x 2048 sweep, and the raw open3d cast rate."""
+def highway_frame() -> HighwayFrame:
+    """The motorway of ``bench step`` stepped for 2 s, its road as a ray-casting scene."""
     scenario = highway_scene()
     world = build_world(scenario, external={"ego"})
     for _ in range(40):
         world.step()
-    ego = world.actor_id("ego")
     scene = RaycastScene(world.network)
+    return HighwayFrame(scenario.seed, world, world.actor_id("ego"), scene, actor_boxes(world))
+
+
+def bench_lidar(quick: bool = False) -> dict[str, Any]:
+    """Frame time and points per second of a 64 x 2048 sweep, and the raw open3d cast rate."""
+    highway = highway_frame()
+    world, ego, scene, boxes = highway.world, highway.ego, highway.scene, highway.boxes
     config = LidarConfig(
         channels=CHANNELS,
         range=HDL_64E.range,
@@ -81,26 +110,18 @@ def bench_lidar(quick: bool = False) -> dict[str, Any]:
         float(world.x[ego]), float(world.y[ego]), float(world.h[ego]),
         float(world.v[ego]), float(world.yaw_rate[ego]),
     )  # fmt: skip
-    boxes = actor_boxes(world)
-    rng = np.random.default_rng(scenario.seed)
+    rng = np.random.default_rng(highway.seed)
 
     def frame() -> int:
         scene.update_actors(boxes, world.time_s)
         scan = lidar.measure(scene, pose, world.time_s, rng, exclude_id=ego)
         return len(scan.points)
 
-    raw = _raw_scene(scene, road_surface(world.network), boxes, ego)
     origin, rot, _ = lidar.fans(pose)
     rays = np.empty((lidar.rays_per_sweep, 6), dtype=np.float32)
     kernels.fan_rays(origin - scene.origin, rot, lidar.elevations, rays)
-    rays_tensor = scene._o3d.core.Tensor.from_numpy(rays)
-
-    def raw_cast() -> None:
-        raw.cast_rays(rays_tensor)
-
-    timing = time_against_raw(frame, raw_cast, quick)
-    f, r, points = timing.frame_s, timing.raw_s, timing.outputs
-    frames, repeats = timing.frames, timing.repeats
+    timing = time_against_raw(frame, highway.raw_cast(rays), quick)
+    f, points = timing.frame_s, timing.outputs
     n_rays = lidar.rays_per_sweep
     return {
         "channels": CHANNELS,
@@ -109,16 +130,10 @@ def bench_lidar(quick: bool = False) -> dict[str, Any]:
         "actors": len(world.actors),
         "static_triangles": scene.static_triangles,
         "returns_per_frame": int(np.median(points)),
-        "frames_per_repeat": frames,
-        "repeats": repeats,
-        "frame_ms": round(1e3 * f, 2),
-        "frame_ms_best": round(1e3 * timing.frame_best_s, 2),
+        **timing.figures(n_rays),
         "points_per_s": round(n_rays / f),
         "points_per_s_best": round(n_rays / timing.frame_best_s),
         "returns_per_s": round(float(np.median(points)) / f),
-        "raw_cast_ms": round(1e3 * r, 2),
-        "raw_cast_rays_per_s": round(n_rays / r),
-        "fraction_of_raw_rate": round(r / f, 3),
         "target_points_per_s": TARGET_POINTS_PER_S,
         "target_fraction_of_raw_rate": TARGET_FRACTION_OF_RAW,
     }
@@ -134,6 +149,20 @@ class FrameTiming(Generic[T]):
     frames: int
     repeats: int
     outputs: list[T]
+
+    def figures(self, rays_per_frame: int) -> dict[str, Any]:
+        """What every sensor bench reports of it: counts, frame and raw-cast times (ms),
+        the raw cast's rays per second and ``fraction_of_raw_rate``."""
+        f, r = self.frame_s, self.raw_s
+        return {
+            "frames_per_repeat": self.frames,
+            "repeats": self.repeats,
+            "frame_ms": round(1e3 * f, 2),
+            "frame_ms_best": round(1e3 * self.frame_best_s, 2),
+            "raw_cast_ms": round(1e3 * r, 2),
+            "raw_cast_rays_per_s": round(rays_per_frame / r),
+            "fraction_of_raw_rate": round(r / f, 3),
+        }
 
 
 def time_against_raw(

@@ -47,6 +47,7 @@ from gauntlet.sensors.camera_boxes import (
 )
 from gauntlet.sensors.camera_model import CameraIntrinsics, pixel_tiles
 from gauntlet.sensors.scene import RaycastScene
+from gauntlet.sensors.scratch import ScratchArrays
 from gauntlet.sensors.semantic import Semantic
 
 
@@ -212,7 +213,7 @@ class Camera:
             [math.cos(el) * math.cos(az), math.cos(el) * math.sin(az), math.sin(el)]
         )
         self._o3d = import_open3d()
-        self._buffers: dict[str, np.ndarray] = {}
+        self._scratch = ScratchArrays()
 
     @property
     def noise(self) -> tuple[GaussianNoise, ...]:
@@ -224,16 +225,9 @@ class Camera:
         """Pixels (rays) per frame."""
         return self.intrinsics.width * self.intrinsics.height
 
-    def _buffer(self, name: str, shape: tuple[int, ...], dtype: type) -> np.ndarray:
-        buf = self._buffers.get(name)
-        if buf is None or buf.shape[0] < shape[0] or buf.dtype != dtype:
-            buf = np.empty(shape, dtype=dtype)
-            self._buffers[name] = buf
-        return buf[: shape[0]]
-
     def rays(self, scene: RaycastScene, pose: SensorPose) -> np.ndarray:
         """``(H*W, 6)`` float32 pixel rays in the scene's frame (reused by the next call)."""
-        rays = self._buffer("rays", (self.pixels, 6), np.float32)
+        rays = self._scratch.get("rays", (self.pixels, 6), np.float32)
         origin = np.array([pose.x, pose.y, pose.z]) - scene.origin
         k.camera_rays(self.pixel_rays, pose.rotation(), origin, rays)
         return rays
@@ -262,7 +256,7 @@ class Camera:
         depth = np.empty(n, np.float32)
         obj = np.empty(n, np.int32)
         sem = np.empty(n, np.uint8)
-        light = self._buffer("light", (n,), np.float32)
+        light = self._scratch.get("light", (n,), np.float32)
         shade = c.rgb
         static = scene.cast_static(rays)
         if static is None:
@@ -331,9 +325,9 @@ class Camera:
             z,
             heading,
             *dims,
-            corners,
-            rects,
-            active,
+            corners=corners,
+            rects=rects,
+            active=active,
         )
 
     def _cast_actors(
@@ -341,7 +335,7 @@ class Camera:
     ) -> None:  # noqa: ANN001
         n = self.pixels
         t = self.tiles
-        mask = self._buffer("mask", (n,), np.bool_)
+        mask = self._scratch.get("mask", (n,), np.bool_)
         used = np.zeros(len(view.ids), dtype=np.bool_)
         found = k.mark_candidates(
             view.rects, view.active, t.size, t.a_min, t.a_max, t.b_min, t.b_max,
@@ -352,8 +346,8 @@ class Camera:
         verts, tris, prim_actor = actor_mesh(view, np.flatnonzero(used), scene.shapes)
         # Camera-relative coordinates keep float32 rounding small far from the scene's origin.
         actor_scene = scene.open3d_scene(verts, tris)
-        index = self._buffer("cand_index", (found,), np.int64)
-        cand = self._buffer("cand_rays", (found, 6), np.float32)
+        index = self._scratch.get("cand_index", (found,), np.int64)
+        cand = self._scratch.get("cand_rays", (found, 6), np.float32)
         m = k.gather_candidates(rays, mask, index, cand)
         out = actor_scene.cast_rays(
             self._o3d.core.Tensor.from_numpy(cand[:m]), nthreads=scene.nthreads

@@ -23,13 +23,13 @@ For each actor whose box covers at least one pixel centre of the image:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from gauntlet.sensors import _camera_kernels as k
+from gauntlet.sensors.boxes import BOX, ActorShape, Boxes, place_shape
 from gauntlet.sensors.camera_model import CameraIntrinsics, PixelTiles
-from gauntlet.sensors.scene import BOX, ActorShape, place_shape
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,30 +65,23 @@ class BoxGroundTruth:
 
 
 @dataclass(frozen=True, eq=False)
-class ActorView:
+class ActorView(Boxes):
     """The actors at the frame's time as the camera sees them (world axes, camera origin).
 
+    The box fields (:class:`~gauntlet.sensors.boxes.Boxes`) hold each actor
+    moved on to the frame's time: ``x, y, z`` its position relative to the
+    camera position (``z``: base), m; ``heading`` rad; ``length, width,
+    height`` m; its velocities are not used (zero). Besides:
+
     Attributes:
-        ids, semantic: Per actor.
-        x, y, z, heading: Pose relative to the camera position (``z``: base), m and rad.
-        length, width, height: Box size, m.
-        corners: ``(A, 8, 3)`` camera-frame corners (numbered as :data:`scene.BOX`).
+        corners: ``(A, 8, 3)`` camera-frame corners (numbered as :data:`boxes.BOX`).
         rects: ``(A, 4)`` ``a_min, a_max, b_min, b_max`` of each box's image (normalized).
         active: Whether each box has a part in front of the near plane and is not excluded.
     """
 
-    ids: np.ndarray
-    semantic: np.ndarray
-    x: np.ndarray
-    y: np.ndarray
-    z: np.ndarray
-    heading: np.ndarray
-    length: np.ndarray
-    width: np.ndarray
-    height: np.ndarray
-    corners: np.ndarray
-    rects: np.ndarray
-    active: np.ndarray
+    corners: np.ndarray = field(kw_only=True)
+    rects: np.ndarray = field(kw_only=True)
+    active: np.ndarray = field(kw_only=True)
 
     @classmethod
     def empty(cls) -> ActorView:
@@ -96,7 +89,7 @@ class ActorView:
         z = np.zeros(0)
         return cls(
             z.astype(np.int32), z.astype(np.uint8), z, z, z, z, z, z, z,
-            np.zeros((0, 8, 3)), np.zeros((0, 4)), np.zeros(0, np.bool_),
+            corners=np.zeros((0, 8, 3)), rects=np.zeros((0, 4)), active=np.zeros(0, np.bool_),
         )  # fmt: skip
 
 

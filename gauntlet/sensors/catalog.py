@@ -23,7 +23,7 @@ from gauntlet.sensors.inertial_presets import GNSS_PRESETS, IMU_PRESETS
 from gauntlet.sensors.lidar import LidarConfig
 from gauntlet.sensors.lidar_presets import LIDAR_PRESETS
 from gauntlet.sensors.odometry import WheelOdometryConfig
-from gauntlet.sensors.radar import RadarConfig
+from gauntlet.sensors.radar_config import RadarConfig
 from gauntlet.sensors.radar_presets import RADAR_PRESETS
 
 

@@ -12,7 +12,9 @@ hides it from both. The test is 2-D in the ground plane apart from that height
 rule. A seen object is then dropped with probability ``dropout``.
 
 The sensor works on plain arrays (world frame, SI units), so the world, a
-roadside unit or a test can use it alike.
+roadside unit or a test can use it alike. What it reports reaches a stack as an
+:class:`ObjectList` (struct-of-arrays, one row per object), the same shape a
+collective perception message (:mod:`gauntlet.sensors.v2x`) carries.
 """
 
 from __future__ import annotations
@@ -27,6 +29,31 @@ from numba import njit
 _SAMPLES = np.array([[0.0, 0.0], [1.0, 1.0], [1.0, -1.0], [-1.0, 1.0], [-1.0, -1.0]])
 #: Corners are pulled this far inside their box, so a box's own outline never hides it.
 _INSET = 0.98
+
+
+@dataclass(frozen=True)
+class ObjectList:
+    """Other road users as struct-of-arrays, world frame, one row per object.
+
+    Attributes:
+        ids: int64 actor ids.
+        types: object type names (``car``, ``pedestrian``, ...).
+        xy: float64 ``(n, 2)`` centre positions in m.
+        heading: float64 ``(n,)`` yaw in rad.
+        velocity: float64 ``(n, 2)`` world-frame velocity in m/s.
+        length, width: float64 ``(n,)`` box size in m.
+    """
+
+    ids: np.ndarray
+    types: tuple[str, ...]
+    xy: np.ndarray
+    heading: np.ndarray
+    velocity: np.ndarray
+    length: np.ndarray
+    width: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ids)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from enum import IntEnum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -20,10 +20,11 @@ import numpy as np
 
 from gauntlet.sensors import _radar_kernels as kernels
 from gauntlet.sensors.base import SensorPose
+from gauntlet.sensors.boxes import Boxes
 from gauntlet.sensors.semantic import Semantic
 
 if TYPE_CHECKING:
-    from gauntlet.sensors.radar import ScanMode
+    from gauntlet.sensors.radar_config import ScanMode
 
 #: Object id of false alarms and ground clutter.
 NO_OBJECT_ID = -1
@@ -76,32 +77,17 @@ def rcs_table(overrides: Mapping[Semantic, ClassRcs] | None = None) -> np.ndarra
     return table
 
 
-def _zeros(n: int) -> np.ndarray:
-    return np.zeros(n)
-
-
 @dataclass(frozen=True, eq=False)
-class RadarTargets:
+class RadarTargets(Boxes):
     """Target boxes standing on the ground, one entry per target (world frame, SI units).
 
-    ``x, y`` is the box centre in plan, ``z`` its base, ``heading`` rad
-    counter-clockwise from east; ``length``/``width``/``height`` m; ``vx, vy``
-    world-frame velocity, m/s; ``yaw_rate`` rad/s; ``semantic`` a
-    :class:`Semantic` tag per target (selects the RCS); ``ids`` int object ids.
+    The fields of :class:`~gauntlet.sensors.boxes.Boxes`: ``x, y`` the box
+    centre in plan, ``z`` its base, ``heading`` rad counter-clockwise from
+    east; ``length``/``width``/``height`` m; ``vx, vy`` world-frame velocity,
+    m/s; ``yaw_rate`` rad/s; ``semantic`` a :class:`Semantic` tag per target
+    (selects the RCS); ``ids`` int object ids. Every field is checked to hold
+    one entry per id.
     """
-
-    ids: np.ndarray
-    semantic: np.ndarray
-    x: np.ndarray
-    y: np.ndarray
-    z: np.ndarray
-    heading: np.ndarray
-    length: np.ndarray
-    width: np.ndarray
-    height: np.ndarray
-    vx: np.ndarray = field(default_factory=lambda: _zeros(0))
-    vy: np.ndarray = field(default_factory=lambda: _zeros(0))
-    yaw_rate: np.ndarray = field(default_factory=lambda: _zeros(0))
 
     def __post_init__(self) -> None:
         n = len(self.ids)
@@ -112,9 +98,6 @@ class RadarTargets:
             if len(value) != n:
                 raise ValueError(f"radar targets: {f.name} has {len(value)} entries for {n} ids")
             object.__setattr__(self, f.name, value)
-
-    def __len__(self) -> int:
-        return len(self.ids)
 
     @classmethod
     def from_boxes(cls, boxes: Any) -> RadarTargets:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from types import MappingProxyType
 
-from gauntlet.sensors.radar import RadarConfig, ScanMode, albersheim_snr_db
+from gauntlet.sensors.radar_config import RadarConfig, ScanMode, albersheim_snr_db
 
 _PFA = 1e-6
 _KMH = 1.0 / 3.6

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -37,96 +37,27 @@ from gauntlet.maps.network import RoadNetwork
 from gauntlet.maps.scene import SceneAsset, import_open3d
 from gauntlet.maps.surface import MARKING, SIDEWALK, road_surface
 from gauntlet.sensors import _fan_kernels as k
+from gauntlet.sensors.boxes import BOX, ActorShape, Boxes, boxes_mesh, place_shape
+from gauntlet.sensors.scratch import ScratchArrays
 from gauntlet.sensors.semantic import Semantic, semantic_by_name
 
 #: Object ids of static geometry: the road surface is ``STATIC_ID_BASE``, asset k is ``+ 1 + k``.
 STATIC_ID_BASE = 1 << 20
 ROAD_OBJECT_ID = STATIC_ID_BASE
 MAX_SLICES = 64
-
-
-@dataclass(frozen=True, eq=False)
-class ActorShape:
-    """A mesh template in the unit box ``[-0.5, 0.5] x [-0.5, 0.5] x [0, 1]``, scaled per actor
-    to its length (x), width (y) and height (z)."""
-
-    vertices: np.ndarray
-    triangles: np.ndarray
-
-
-def _unit_box() -> ActorShape:
-    v = np.array([(x, y, z) for z in (0.0, 1.0) for y in (-0.5, 0.5) for x in (-0.5, 0.5)])
-    t = np.array(
-        [[0, 1, 3], [0, 3, 2], [4, 6, 7], [4, 7, 5], [0, 4, 5], [0, 5, 1],
-         [2, 3, 7], [2, 7, 6], [0, 2, 6], [0, 6, 4], [1, 5, 7], [1, 7, 3]]
-    )  # fmt: skip
-    return ActorShape(v, t)
-
-
-BOX = _unit_box()
-
-
-@dataclass(frozen=True, eq=False)
-class Boxes:
-    """Oriented boxes standing on the ground (actors, or static obstacles).
-
-    All arrays have one entry per box. ``x, y`` is the box centre in plan, ``z``
-    its base; velocities are world-frame and used only for actors.
-    """
-
-    ids: np.ndarray
-    semantic: np.ndarray
-    x: np.ndarray
-    y: np.ndarray
-    z: np.ndarray
-    heading: np.ndarray
-    length: np.ndarray
-    width: np.ndarray
-    height: np.ndarray
-    vx: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    vy: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    yaw_rate: np.ndarray = field(default_factory=lambda: np.zeros(0))
-
-    def __post_init__(self) -> None:
-        n = len(self.ids)
-        for name in ("vx", "vy", "yaw_rate"):
-            if len(getattr(self, name)) == 0:
-                object.__setattr__(self, name, np.zeros(n))
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-
-def place_shape(
-    shape: ActorShape,
-    x: np.ndarray,
-    y: np.ndarray,
-    z: np.ndarray,
-    heading: np.ndarray,
-    length: np.ndarray,
-    width: np.ndarray,
-    height: np.ndarray,
-) -> np.ndarray:
-    """``(n, nv, 3)`` template vertices placed for n boxes (arrays of shape ``(n,)``)."""
-    h = heading
-    local = shape.vertices[None] * np.stack((length, width, height), axis=1)[:, None, :]
-    c, s = np.cos(h)[:, None], np.sin(h)[:, None]
-    return np.stack(
-        (
-            x[:, None] + c * local[..., 0] - s * local[..., 1],
-            y[:, None] + s * local[..., 0] + c * local[..., 1],
-            z[:, None] + local[..., 2],
-        ),
-        axis=-1,
-    )
-
-
-def boxes_mesh(boxes: Boxes) -> tuple[np.ndarray, np.ndarray]:
-    """Vertices ``(8n, 3)`` and triangles ``(12n, 3)`` of boxes."""
-    b = boxes
-    v = place_shape(BOX, b.x, b.y, b.z, b.heading, b.length, b.width, b.height)
-    t = (BOX.triangles[None] + 8 * np.arange(len(b))[:, None, None]).reshape(-1, 3)
-    return v.reshape(-1, 3), t
+#: Public names, with the box types of :mod:`gauntlet.sensors.boxes` that the scene shows.
+__all__ = [
+    "BOX",
+    "MAX_SLICES",
+    "ROAD_OBJECT_ID",
+    "STATIC_ID_BASE",
+    "ActorShape",
+    "Boxes",
+    "FanHits",
+    "RaycastScene",
+    "boxes_mesh",
+    "place_shape",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -224,7 +155,7 @@ class RaycastScene:
         self.static_triangles = int(sum(len(t) for t in tris))
         self.actors: Boxes | None = None
         self.actors_time_s = 0.0
-        self._buffers: dict[str, np.ndarray] = {}
+        self._scratch = ScratchArrays()
 
     # ------------------------------------------------------------------ building
 
@@ -243,13 +174,6 @@ class RaycastScene:
         """The actors' boxes at ``time_s`` (their velocities carry them through a sweep)."""
         self.actors = actors
         self.actors_time_s = float(time_s)
-
-    def _buffer(self, name: str, shape: tuple[int, ...], dtype: type) -> np.ndarray:
-        buf = self._buffers.get(name)
-        if buf is None or buf.shape[0] < shape[0] or buf.dtype != dtype:
-            buf = np.empty(shape, dtype=dtype)
-            self._buffers[name] = buf
-        return buf[: shape[0]]
 
     def _cast(self, scene, rays: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # noqa: ANN001
         out = scene.cast_rays(self._o3d.core.Tensor.from_numpy(rays), nthreads=self.nthreads)
@@ -301,13 +225,13 @@ class RaycastScene:
         local = np.ascontiguousarray(origins - self.origin)
         rot = np.ascontiguousarray(rotations, dtype=np.float64)
         elev = np.ascontiguousarray(elevations, dtype=np.float64)
-        rays = self._buffer("rays", (n, 6), np.float32)
+        rays = self._scratch.get("rays", (n, 6), np.float32)
         k.fan_rays(local, rot, elev, rays)
         hits = FanHits(
-            self._buffer("range", (n,), np.float32),
-            self._buffer("object", (n,), np.int32),
-            self._buffer("semantic", (n,), np.uint8),
-            self._buffer("cos", (n,), np.float32),
+            self._scratch.get("range", (n,), np.float32),
+            self._scratch.get("object", (n,), np.int32),
+            self._scratch.get("semantic", (n,), np.uint8),
+            self._scratch.get("cos", (n,), np.float32),
         )
         if self._static is not None:
             t, prim, normal = self._cast(self._static, rays)
@@ -370,7 +294,7 @@ class RaycastScene:
         zs = np.broadcast_to(a.z[sel], xs.shape)
         pose = np.stack((xs, ys, zs, hs), axis=-1) - np.append(self.origin, 0.0)
         dims = np.stack((a.length[sel], a.width[sel], a.height[sel]), axis=1)
-        mask = self._buffer("mask", (len(rays),), np.bool_)
+        mask = self._scratch.get("mask", (len(rays),), np.bool_)
         used = np.empty((slices, len(sel)), dtype=np.bool_)
         found = k.cull_fans(
             origins - self.origin, rot, fan_slice, pose, dims, elev, max_range, mask, used
@@ -390,9 +314,9 @@ class RaycastScene:
             a, sel, pair_slice, pair_actor, xs, ys, zs, hs, centre, offset
         )
         scene = self.open3d_scene(verts, tris)
-        index = self._buffer("cand_index", (found,), np.int64)
-        ray_slice = self._buffer("cand_slice", (found,), np.int64)
-        cand = self._buffer("cand_rays", (found, 6), np.float32)
+        index = self._scratch.get("cand_index", (found,), np.int64)
+        ray_slice = self._scratch.get("cand_slice", (found,), np.int64)
+        cand = self._scratch.get("cand_rays", (found, 6), np.float32)
         m = k.gather_rays(
             rays, mask, len(elev), fan_slice, self.origin - centre, offset, index, ray_slice, cand
         )

@@ -31,6 +31,8 @@ from typing import ClassVar, Literal
 import numpy as np
 from scipy.special import ndtr
 
+from gauntlet.sensors.object_list import ObjectList
+
 HazardCause = Literal[
     "stationary_vehicle", "road_works", "accident", "obstacle", "emergency_brake", "slow_vehicle"
 ]
@@ -124,26 +126,24 @@ class HazardMessage:
 
 
 @dataclass(frozen=True, eq=False)
-class CollectivePerceptionMessage:
-    """A shared object list (CPM), world frame; arrays as in the stack's ``ObjectList``.
-
-    ``ids`` are the perceived actors' ids; ``sensor_xy`` is where the sensor stands.
-    """
-
-    KIND: ClassVar[str] = "cpm"
+class _PerceptionHeader:
     sender: str
     time_s: float
     sensor_xy: tuple[float, float]
-    ids: np.ndarray
-    types: tuple[str, ...]
-    xy: np.ndarray
-    heading: np.ndarray
-    velocity: np.ndarray
-    length: np.ndarray
-    width: np.ndarray
 
-    def __len__(self) -> int:
-        return len(self.ids)
+
+@dataclass(frozen=True, eq=False)
+class CollectivePerceptionMessage(ObjectList, _PerceptionHeader):
+    """A shared object list (CPM), world frame: an :class:`ObjectList` with a header.
+
+    Fields, in order: ``sender``, ``time_s``, ``sensor_xy`` (where the sensor
+    stands, m), then the object list's arrays (``ids`` are the perceived
+    actors' ids). Compared by identity, as every message is.
+    """
+
+    KIND: ClassVar[str] = "cpm"
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
 
 
 Message = (

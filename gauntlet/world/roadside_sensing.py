@@ -23,7 +23,9 @@ Timing, for a sensor with ``rate_hz`` and ``latency_s``:
   range); it is delivered at the first step at or after its arrival.
 
 Roadside sensors see every actor, the ego included, and the scenario's static
-geometry (the units themselves are not in the scene). They run on their own channel
+geometry (the units themselves are not in the scene); they cast into the
+world's one ray-casting scene, the one the ego's sensors use
+(:func:`gauntlet.world.sensing.world_scene`). They run on their own channel
 model (same parameters as the scenario's channel, its own random stream and
 rate cap), so declaring them changes no other message's fate.
 
@@ -45,10 +47,9 @@ from gauntlet.scenarios.errors import error_at
 from gauntlet.scenarios.sensing import RoadsideMount, RoadsideSensor, RoadsideUnit
 from gauntlet.sensors.base import Mount, SensorPose
 from gauntlet.sensors.catalog import SensorConfigError, build_sensor
-from gauntlet.sensors.radar_geometry import RadarTargets
 from gauntlet.sensors.scene import Boxes, RaycastScene
-from gauntlet.world.sensing import RAY_CAST_KINDS, TIME_EPS_S, ActorScene
-from gauntlet.world.static_geometry import load_static_geometry
+from gauntlet.sensors.schedule import TIME_EPS_S, FrameSchedule
+from gauntlet.world.sensing import RAY_CAST_KINDS, ActorScene, world_scene
 
 if TYPE_CHECKING:
     from gauntlet.world.world import World
@@ -93,7 +94,7 @@ class RoadsideSensorModel:
     sensor: Any
     pose: SensorPose
     rng: np.random.Generator
-    next_due_s: float = 0.0
+    schedule: FrameSchedule
     #: Measurements taken and not yet sent: (ready time, measurement).
     pending: list[tuple[float, Any]] = field(default_factory=list)
 
@@ -104,19 +105,9 @@ class RoadsideSensorModel:
 
     def measure(self, world: World, sensing: RoadsideSensing) -> None:
         """Measure if one is due at the world's time."""
-        t = world.time_s
-        if t + TIME_EPS_S < self.next_due_s:
-            return
-        period = 1.0 / self.sensor.rate_hz
-        while self.next_due_s <= t + TIME_EPS_S:  # faster than the world: once a step
-            self.next_due_s += period
-        if self.kind in RAY_CAST_KINDS:
-            m = self.sensor.measure(sensing.scene_at(world), self.pose, t, self.rng)
-        else:
-            targets = RadarTargets.from_boxes(sensing.boxes_at(world))
-            m = self.sensor.measure(targets, self.pose, t, self.rng)
-        ready = t + float(getattr(m, "duration_s", 0.0)) + self.sensor.latency_s
-        self.pending.append((ready, m))
+        if self.schedule.due(world.time_s):
+            taken, m = sensing.take_frame(world, self.kind, self.sensor, self.pose, self.rng)
+            self.pending.append((taken + self.sensor.latency_s, m))
 
     def ready(self, t: float) -> list[Any]:
         """The measurements ready to send at ``t``, oldest first."""
@@ -187,9 +178,7 @@ def build_roadside_sensing(
             sensors.append(_model(scenario, path, unit.name, spec, x, y, heading, seed, k, j))
     if not sensors:
         return None
-    scene = None
-    if any(s.kind in RAY_CAST_KINDS for s in sensors):
-        scene = RaycastScene(world.network, assets=load_static_geometry(scenario))
+    scene = world_scene(scenario, world) if any(s.kind in RAY_CAST_KINDS for s in sensors) else None
     return RoadsideSensing(sensors, scene, shown)
 
 
@@ -213,4 +202,5 @@ def _model(
         np.random.SeedSequence(seed, spawn_key=(ROADSIDE_SENSING_STREAM, k, j))
     )
     pose = unit_sensor_pose(x, y, heading, spec.mount)
-    return RoadsideSensorModel(unit, spec.name, spec.kind, sensor, pose, rng)
+    schedule = FrameSchedule.at_rate(sensor.rate_hz)
+    return RoadsideSensorModel(unit, spec.name, spec.kind, sensor, pose, rng, schedule)

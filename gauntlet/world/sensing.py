@@ -19,10 +19,12 @@ measurement of each in ``Observation.sensors[name]``.
   and the measurement is the array of samples delivered at the latest step
   that delivered any.
 
-The ray-casting scene (one per world, only when a lidar or camera is declared)
-holds the road network and the scenario's static geometry; each measurement
-adds the actors as boxes, leaving out the ego and the footprint obstacles of
-the static geometry (which the scene already holds as meshes).
+The ray-casting scene (one per world, only when a lidar or camera is declared
+on the ego or on a roadside unit) holds the road network and the scenario's
+static geometry, built once; the ego's and the roadside units' sensing share
+it, each showing its own actors as boxes when it measures: the ego's leave out
+the ego and the footprint obstacles of the static geometry (which the scene
+already holds as meshes).
 
 A connected ego also finds here the raw measurements of the roadside units'
 sensor models that reached it over V2X (:mod:`gauntlet.world.roadside_sensing`),
@@ -49,6 +51,7 @@ from gauntlet.sensors.catalog import SensorConfigError, build_sensor
 from gauntlet.sensors.inertial import BodyMotion
 from gauntlet.sensors.radar_geometry import RadarTargets
 from gauntlet.sensors.scene import Boxes, RaycastScene
+from gauntlet.sensors.schedule import TIME_EPS_S, FrameSchedule
 from gauntlet.sensors.semantic import ACTOR_SEMANTIC
 from gauntlet.world.static_geometry import load_static_geometry
 
@@ -61,8 +64,6 @@ SENSING_STREAM = 200
 RAY_CAST_KINDS = frozenset({"lidar", "camera"})
 #: Kinds that keep their own sample clock and return arrays of samples.
 SAMPLE_KINDS = frozenset({"imu", "gnss", "wheel_odometry"})
-#: Slack on time comparisons, s (step times are multiples of dt in floating point).
-TIME_EPS_S = 1e-9
 
 
 def actor_boxes(world: World, keep: np.ndarray) -> Boxes:
@@ -93,27 +94,20 @@ class MountedSensor:
     sensor: Any
     mount: Mount
     rng: np.random.Generator
-    next_due_s: float = 0.0
+    #: When a frame sensor measures (None for sample sensors, which keep their own clocks).
+    schedule: FrameSchedule | None = None
     pending: list[tuple[float, Any]] = field(default_factory=list)
     samples: np.ndarray | None = None
     latest: Any = None
 
     def _frame(self, world: World, sensing: EgoSensing, pose: SensorPose) -> None:
-        t = world.time_s
-        if t + TIME_EPS_S < self.next_due_s:
+        assert self.schedule is not None
+        if not self.schedule.due(world.time_s):
             return
-        period = 1.0 / self.sensor.rate_hz
-        while self.next_due_s <= t + TIME_EPS_S:  # faster than the world: once a step
-            self.next_due_s += period
         a = sensing.actor
-        if self.kind in RAY_CAST_KINDS:
-            m = self.sensor.measure(sensing.scene_at(world), pose, t, self.rng, exclude_id=a)
-        else:
-            targets = RadarTargets.from_boxes(sensing.boxes_at(world))
-            m = self.sensor.measure(
-                targets, pose, t, self.rng, exclude_id=a, ground_z=float(world.z[a])
-            )
-        taken = t + float(getattr(m, "duration_s", 0.0))
+        taken, m = sensing.take_frame(
+            world, self.kind, self.sensor, pose, self.rng, exclude_id=a, ground_z=float(world.z[a])
+        )
         self.pending.append((taken + self.sensor.latency_s, m))
 
     def _sample(self, world: World, pose: SensorPose, motion: BodyMotion) -> None:
@@ -143,7 +137,8 @@ class ActorScene:
     """The actors as boxes, and the ray-casting scene showing them, made once per world time.
 
     Shared by the ego's and the roadside units' sensing (dataclasses that
-    hold ``scene``, ``shown``, ``_time_s`` and ``_boxes``).
+    hold ``scene``, ``shown``, ``_time_s`` and ``_boxes``). Both hold the
+    world's one scene; each puts its own boxes in before it casts.
     """
 
     scene: RaycastScene | None
@@ -165,6 +160,40 @@ class ActorScene:
         if self.scene.actors is not boxes:
             self.scene.update_actors(boxes, world.time_s)
         return self.scene
+
+    def take_frame(
+        self,
+        world: World,
+        kind: str,
+        sensor: Any,
+        pose: SensorPose,
+        rng: np.random.Generator,
+        *,
+        exclude_id: int = -1,
+        ground_z: float = 0.0,
+    ) -> tuple[float, Any]:
+        """One frame sensor's measurement at the world's time, from ``pose``.
+
+        Args:
+            world: The world, at the measurement's time.
+            kind: The sensor's kind (``lidar``, ``camera`` or ``radar``).
+            sensor: The sensor model.
+            pose: The sensor's pose in the world frame.
+            rng: The sensor's generator.
+            exclude_id: Actor the sensor does not see (the one carrying it; -1: none).
+            ground_z: Height of the ground under a radar, m (its multipath mirror).
+
+        Returns:
+            The time its acquisition ends (s: the world's time plus a lidar
+            sweep's ``duration_s``) and the measurement.
+        """
+        t = world.time_s
+        if kind in RAY_CAST_KINDS:
+            m = sensor.measure(self.scene_at(world), pose, t, rng, exclude_id=exclude_id)
+        else:
+            targets = RadarTargets.from_boxes(self.boxes_at(world))
+            m = sensor.measure(targets, pose, t, rng, exclude_id=exclude_id, ground_z=ground_z)
+        return t + float(getattr(m, "duration_s", 0.0)), m
 
 
 @dataclass
@@ -222,6 +251,18 @@ class EgoSensing(ActorScene):
         return out
 
 
+def static_scene(scenario: sc.Scenario, world: World) -> RaycastScene:
+    """A new ray-casting scene of the world's road network and the scenario's static geometry."""
+    return RaycastScene(world.network, assets=load_static_geometry(scenario))
+
+
+def world_scene(scenario: sc.Scenario, world: World) -> RaycastScene:
+    """The world's one ray-casting scene: the ego's sensing's, made here only when it has none."""
+    if world.sensing is not None and world.sensing.scene is not None:
+        return world.sensing.scene
+    return static_scene(scenario, world)
+
+
 def with_sensor_rig(scenario: sc.Scenario, rig: tuple[sc.EgoSensor, ...]) -> sc.Scenario:
     """``scenario`` with ``rig`` mounted on its ego when it declares no ``ego.sensors``.
 
@@ -262,10 +303,12 @@ def build_sensing(
         m = spec.mount
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(SENSING_STREAM, k)))
         mount = Mount(m.x_m, m.y_m, m.z_m, m.roll_rad, m.pitch_rad, m.yaw_rad)
-        sensors.append(MountedSensor(spec.name, spec.kind, sensor, mount, rng))
-    scene = None
-    if any(spec.kind in RAY_CAST_KINDS for spec in specs):
-        scene = RaycastScene(world.network, assets=load_static_geometry(scenario))
+        schedule = None if spec.kind in SAMPLE_KINDS else FrameSchedule.at_rate(sensor.rate_hz)
+        sensors.append(MountedSensor(spec.name, spec.kind, sensor, mount, rng, schedule))
+    kinds = {spec.kind for spec in specs}
+    if scenario.v2x is not None:
+        kinds.update(s.kind for u in scenario.v2x.roadside_units for s in u.sensors)
+    scene = static_scene(scenario, world) if kinds & RAY_CAST_KINDS else None
     footprint = [
         k
         for k, a in enumerate(world.actors)

@@ -147,3 +147,47 @@ def test_errors_name_file_line_and_key(sensor, message):
     with pytest.raises((ScenarioError, ScenarioErrors)) as info:
         _world(sensor)
     assert message in str(info.value)
+
+
+EGO_LIDAR = "ego:\n  sensors:\n    - {name: top, kind: lidar, preset: vlp16, mount: {z_m: 1.0}}\n"
+
+
+def _ego_and_roadside_world(ego: bool, roadside: bool):
+    """The scene above with a lidar on the ego, on the unit, or on both."""
+    text = STRAIGHT + SCENE.format(sensors=LIDAR, latency_s=0.0, connected="true")
+    if ego:
+        text = text.replace("seed: 7\n", "seed: 7\n" + EGO_LIDAR)
+    if not roadside:
+        text = text.replace(f"      sensors:\n{LIDAR}\n", "")
+    _, world = world_from_yaml(text, external={"ego"})
+    route = EgoRoute(world, 0, 500.0)
+    for _ in range(5):
+        observe(world, route)
+        world.step()
+    return world, observe(world, route).sensors
+
+
+def test_ego_and_roadside_sensors_share_the_world_scene(monkeypatch):
+    import gauntlet.world.sensing as sensing
+
+    built = []
+
+    class CountedScene(sensing.RaycastScene):
+        def __init__(self, *args, **kwargs):
+            built.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(sensing, "RaycastScene", CountedScene)
+    world, both = _ego_and_roadside_world(ego=True, roadside=True)
+    # The static part (road surface and static geometry) is built once, for both.
+    assert len(built) == 1
+    assert world.sensing.scene is built[0]
+    assert world.v2x.roadside_sensing.scene is built[0]
+    monkeypatch.undo()
+    # Sharing it changes no measurement: the same points as with either sensor alone.
+    _, ego_only = _ego_and_roadside_world(ego=True, roadside=False)
+    _, roadside_only = _ego_and_roadside_world(ego=False, roadside=True)
+    for key, alone in (("top", ego_only), ("rsu:pole/top", roadside_only)):
+        a, b = both[key].points, alone[key].points
+        assert len(a) > 1000
+        assert all(np.array_equal(a[f], b[f]) for f in a.dtype.names)

@@ -57,9 +57,11 @@ from gauntlet.sensors.geodesy import GeodeticOrigin
 from gauntlet.sensors.gnss import Gnss, GnssConfig
 from gauntlet.sensors.inertial import BodyMotion, Imu, ImuConfig, InertialNoise
 from gauntlet.sensors.lidar import Lidar, LidarConfig
-from gauntlet.sensors.radar import Radar, RadarConfig, ScanMode, albersheim_snr_db
+from gauntlet.sensors.radar import Radar
+from gauntlet.sensors.radar_config import RadarConfig, ScanMode, albersheim_snr_db
 from gauntlet.sensors.radar_geometry import RadarTargets
 from gauntlet.sensors.scene import Boxes, RaycastScene
+from gauntlet.sensors.schedule import FrameSchedule
 from gauntlet.world.sensing import actor_boxes
 
 if TYPE_CHECKING:
@@ -71,8 +73,6 @@ if TYPE_CHECKING:
 CARLA_SENSOR_STREAM = 300
 #: Metres per degree of latitude, for CARLA's GNSS noise attributes (given in degrees).
 M_PER_DEG = 111_319.49
-#: Slack on time comparisons, s.
-TIME_EPS_S = 1e-9
 _CAMERA_OUTPUT = {
     "sensor.camera.rgb": "rgb",
     "sensor.camera.depth": "depth",
@@ -167,10 +167,13 @@ class CarlaSensor:
     actor: Actor
     period_s: float
     rng: np.random.Generator
-    #: Time of the next measurement (None: the first step it is asked at).
-    next_due_s: float | None = None
     model: object = None
     extra: dict = field(default_factory=dict)
+    #: When it measures: first at the first step it is asked at, then every ``period_s``.
+    schedule: FrameSchedule = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.schedule = FrameSchedule(self.period_s, None)
 
     @property
     def blueprint_id(self) -> str:
@@ -179,16 +182,7 @@ class CarlaSensor:
 
     def due(self, time_s: float) -> bool:
         """Whether it measures at ``time_s`` (advancing its schedule when it does)."""
-        if self.next_due_s is None:
-            self.next_due_s = time_s
-        if time_s + TIME_EPS_S < self.next_due_s:
-            return False
-        while self.next_due_s <= time_s + TIME_EPS_S:
-            if self.period_s <= 0.0:
-                self.next_due_s = time_s
-                break
-            self.next_due_s += self.period_s
-        return True
+        return self.schedule.due(time_s)
 
 
 def make_sensor(actor: Actor, seed: int, dt_s: float, origin: GeodeticOrigin) -> CarlaSensor | None:
