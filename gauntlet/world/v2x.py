@@ -35,6 +35,7 @@ import numpy as np
 from gauntlet.scenarios import schema as sc
 from gauntlet.scenarios.errors import error_at
 from gauntlet.sensors.object_list import ObjectListSensor
+from gauntlet.sensors.schedule import FrameSchedule
 from gauntlet.sensors.v2x import (
     BasicSafetyMessage,
     Channel,
@@ -80,28 +81,12 @@ Pose = Callable[[sc.Position], tuple[float, float, float]]
 
 
 @dataclass
-class Schedule:
-    """A periodic stream: due at ``next_s``, then every ``period_s`` (at most once a step)."""
-
-    period_s: float
-    next_s: float
-
-    def due(self, t: float) -> bool:
-        if t + 1e-9 < self.next_s:
-            return False
-        self.next_s += self.period_s
-        if self.next_s <= t + 1e-9:
-            self.next_s = t + self.period_s
-        return True
-
-
-@dataclass
 class ConnectedVehicle:
     """A vehicle that sends BSMs (and, standing still, its own hazard warning)."""
 
     actor: int
     name: str
-    schedule: Schedule
+    schedule: FrameSchedule
     emergency: bool = False
     hazard: str | None = None
 
@@ -114,13 +99,13 @@ class RoadsideStation:
     x: float
     y: float
     spat: sc.SpatBroadcast | None
-    spat_schedule: Schedule | None
+    spat_schedule: FrameSchedule | None
     stop_lines: tuple[StopLine, ...]
-    map_schedule: Schedule | None
-    hazards: list[tuple[sc.HazardBroadcast, float, float, Schedule]]
+    map_schedule: FrameSchedule | None
+    hazards: list[tuple[sc.HazardBroadcast, float, float, FrameSchedule]]
     sensor: ObjectListSensor | None = None
     sensor_heading: float = 0.0
-    cpm_schedule: Schedule | None = None
+    cpm_schedule: FrameSchedule | None = None
 
 
 @dataclass
@@ -315,7 +300,9 @@ def build_v2x(scenario: sc.Scenario, world: World, pose: Pose, seed: int) -> V2X
         if k != ego:
             start = float(phases.random()) * period
             vehicles.append(
-                ConnectedVehicle(k, e.name, Schedule(period, start), flags.emergency, flags.hazard)
+                ConnectedVehicle(
+                    k, e.name, FrameSchedule(period, start), flags.emergency, flags.hazard
+                )
             )
     heights = actor_heights(world)
     roadside = [
@@ -357,8 +344,8 @@ def _station(
     path = ("v2x", "roadside_units", index)
     x, y, _ = pose(unit.position)
 
-    def schedule(rate_hz: float) -> Schedule:
-        return Schedule(1.0 / rate_hz, float(phases.random()) / rate_hz)
+    def schedule(rate_hz: float) -> FrameSchedule:
+        return FrameSchedule.at_rate(rate_hz, float(phases.random()) / rate_hz)
 
     stop_lines: list[StopLine] = []
     spat_schedule = map_schedule = None
