@@ -12,26 +12,24 @@ All drivers are stepped together as array operations:
   nearest obstacle ahead: another vehicle on a lane of the own path, a red
   stop line, the end of a dead-end lane, or a pedestrian/obstacle in the
   corridor in front;
-* **lane changes** are decided by MOBIL every ``mobil_interval_s``.
+* **lane changes** are decided by MOBIL every ``mobil_interval_s``
+  (:mod:`gauntlet.agents.lane_change`).
+
+What drivers react to besides each other (obstacles, held stop lines) is
+declared in :mod:`gauntlet.agents.traffic_inputs`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from gauntlet.agents.distance_keeping import DistanceKeeping, keeping_acceleration
-from gauntlet.agents.idm import IdmParams, idm_acceleration, mobil_gain
-from gauntlet.agents.kernels import (
-    nearest_ahead,
-    nearest_in_corridor,
-    nearest_stop_line,
-    neighbours_on_lane,
-    pure_pursuit,
-)
+from gauntlet.agents.idm import IdmParams, idm_acceleration
+from gauntlet.agents.kernels import nearest_ahead, nearest_stop_line, pure_pursuit
+from gauntlet.agents.lane_change import LaneEnds, mobil_choices
 from gauntlet.agents.paths import PATH_DS, Chooser, LaneTable, Path, PathBank, build_path
 from gauntlet.agents.profiles import CUBIC, Transitions
+from gauntlet.agents.traffic_inputs import Obstacles, StopLines, corridor_gap
 from gauntlet.maps.lanegraph import RoutingError
 
 PATH_HORIZON_M = 1000.0
@@ -40,50 +38,11 @@ EXTEND_WHEN_LEFT_M = 150.0
 DEFAULT_SPEED_MPS = 13.9
 SPEED_GAIN = 1.5
 LANE_CHANGE_S = 4.0
-LANE_CHANGE_COOLDOWN_S = 4.0
-CORRIDOR_LENGTH_M = 40.0
-#: Faster drivers look further for obstacles: this many seconds of driving, up to the cap.
-CORRIDOR_TIME_S = 3.0
-CORRIDOR_MAX_M = 100.0
 YELLOW_STOP_DECEL_MPS2 = 3.0
-MIN_LANE_CHANGE_SPEED_MPS = 2.0
-MERGE_ZONE_M = 200.0
-MERGE_BIAS_MPS2 = 10.0
 #: A vehicle whose side reaches this far from its lane's centre occupies the neighbour lane, m.
 NEIGHBOUR_REACH_M = 2.1
 #: ... and it has left its own lane when its near side is this far from the centre, m.
 OWN_LANE_LEFT_M = 1.9
-#: Lateral distance at which lane changes look for obstacles in the target lane, m.
-LANE_SHIFT_M = 3.5
-#: A lane change needs a target lane this much wider than the vehicle, m.
-MIN_LANE_ROOM_M = 0.5
-
-
-@dataclass
-class Obstacles:
-    """Things not on lanes that drivers must not hit: pedestrians, static objects."""
-
-    xy: np.ndarray
-    velocity: np.ndarray
-    radius: np.ndarray
-    actor: np.ndarray
-
-    @classmethod
-    def none(cls) -> Obstacles:
-        return cls(np.zeros((0, 2)), np.zeros((0, 2)), np.zeros(0), np.zeros(0, np.int64))
-
-
-@dataclass
-class StopLines:
-    """Stop lines that currently hold traffic: lane index, lane-frame s, yellow flag."""
-
-    lane: np.ndarray
-    lane_s: np.ndarray
-    yellow: np.ndarray
-
-    @classmethod
-    def none(cls) -> StopLines:
-        return cls(np.zeros(0, np.int64), np.zeros(0), np.zeros(0, bool))
 
 
 class LaneDrivers:
@@ -141,7 +100,7 @@ class LaneDrivers:
         self.gap = np.full(n, np.inf)
         self.leader_speed = np.zeros(n)
         self._next_mobil_t = 0.0
-        self._ends: dict[int, list[tuple[int, float]]] = {}
+        self.lane_ends = LaneEnds(table)
 
     # ------------------------------------------------------------------ paths
 
@@ -228,7 +187,8 @@ class LaneDrivers:
         self.last_accel = accel
         if t >= self._next_mobil_t:
             self._next_mobil_t = t + self.mobil_interval_s
-            self._mobil(t, va, v_ref, (xa, ya, ha), obstacles)
+            for slot, target in mobil_choices(self, t, va, v_ref, (xa, ya, ha), obstacles):
+                self.change_lane(slot, target, t, LANE_CHANGE_S, CUBIC)
         return accel, steer
 
     def _steer(
@@ -266,7 +226,7 @@ class LaneDrivers:
         a_ref = np.where(self.speed.active, rate, 0.0)
         return v_ref, a_ref
 
-    def _occupants(self, v: np.ndarray) -> tuple[np.ndarray, ...]:
+    def occupants(self, v: np.ndarray) -> tuple[np.ndarray, ...]:
         """Lane occupants: every slot on its lane, and on its old lane while changing.
 
         A vehicle driving well off its path's lane (an ego passing on a neighbour
@@ -306,7 +266,7 @@ class LaneDrivers:
         """Gap to the nearest thing ahead and its speed: a vehicle on a lane of the
         own path, a holding stop line, the end of a dead-end path, or an obstacle
         in the corridor in front."""
-        lane, lane_s, speed, half, owner = self._occupants(v)
+        lane, lane_s, speed, half, owner = self.occupants(v)
         entry = self.bank.entry
         best, lead_v = nearest_ahead(
             entry, self.s, self.half_length, lane, lane_s, speed, half, owner
@@ -336,20 +296,8 @@ class LaneDrivers:
             )
         if len(obstacles.actor):
             blockers.append(
-                nearest_in_corridor(
-                    x,
-                    y,
-                    h,
-                    self.half_length,
-                    self.half_width,
-                    self.actor,
-                    obstacles.xy[:, 0],
-                    obstacles.xy[:, 1],
-                    obstacles.velocity[:, 0],
-                    obstacles.velocity[:, 1],
-                    obstacles.radius,
-                    obstacles.actor,
-                    np.clip(CORRIDOR_TIME_S * np.abs(v), CORRIDOR_LENGTH_M, CORRIDOR_MAX_M),
+                corridor_gap(
+                    (x, y, h), (self.half_length, self.half_width), self.actor, obstacles, v
                 )
             )
         for gap in blockers:
@@ -413,137 +361,3 @@ class LaneDrivers:
         if done.any():
             self.desired_speed[done] = self.speed.end[done]
             self.speed.active[done] = False
-
-    def _across_lane_ends(self, *occupants: np.ndarray) -> tuple[np.ndarray, ...]:
-        """Occupants listed again on the lanes just before and after their own (in those
-        lanes' ``s``), so that lane-change gaps reach across lane and section ends."""
-        lane = occupants[0]
-        seen: list[tuple[int, int, float]] = []  # (occupant, other lane, s shift)
-        for j, here in enumerate(lane.tolist()):
-            seen += [(j, other, shift) for other, shift in self._lane_ends(here)]
-        if not seen:
-            return occupants
-        rows, lanes, shift = (np.array(column) for column in zip(*seen, strict=True))
-        lane_s = occupants[1]
-        return (
-            np.concatenate((lane, lanes.astype(lane.dtype))),
-            np.concatenate((lane_s, lane_s[rows] + shift)),
-            *(np.concatenate((a, a[rows])) for a in occupants[2:]),
-        )
-
-    def _lane_ends(self, lane: int) -> list[tuple[int, float]]:
-        """The lanes just after and before ``lane``, each with the ``s`` shift into it."""
-        ends = self._ends.get(lane)
-        if ends is None:
-            table = self.table
-            ends = [(after, -float(table.length[lane])) for after in table.successors(lane)]
-            for key in table.lanes[lane].predecessors:
-                before = table.index.get(key)
-                if before is not None:
-                    ends.append((before, float(table.length[before])))
-            self._ends[lane] = ends
-        return ends
-
-    def _obstacle_gap(
-        self, pose: tuple[np.ndarray, ...], side: int, v: np.ndarray, obstacles: Obstacles
-    ) -> np.ndarray:
-        """Gap from each driver's front to the nearest obstacle in the lane on ``side``
-        (+1 left), from alongside on (negative: an obstacle beside the driver)."""
-        x, y, h = pose
-        back = 2.0 * self.half_length  # the corridor starts a car length behind the front
-        c, sn = np.cos(h), np.sin(h)
-        shift = side * LANE_SHIFT_M
-        gap = nearest_in_corridor(
-            x - shift * sn - back * c,
-            y + shift * c - back * sn,
-            h,
-            self.half_length,
-            self.half_width,
-            self.actor,
-            obstacles.xy[:, 0],
-            obstacles.xy[:, 1],
-            obstacles.velocity[:, 0],
-            obstacles.velocity[:, 1],
-            obstacles.radius,
-            obstacles.actor,
-            back + np.clip(CORRIDOR_TIME_S * np.abs(v), CORRIDOR_LENGTH_M, CORRIDOR_MAX_M),
-        )
-        return gap - back
-
-    def _mobil(
-        self,
-        t: float,
-        v: np.ndarray,
-        v0: np.ndarray,
-        pose: tuple[np.ndarray, ...],
-        obstacles: Obstacles,
-    ) -> None:
-        cooled = t - self.last_change_t > LANE_CHANGE_COOLDOWN_S
-        can = self.lane_changes & cooled & (self.prev_lane < 0) & (v > MIN_LANE_CHANGE_SPEED_MPS)
-        if not can.any():
-            return
-        lane, lane_s, speed, half, owner = self._across_lane_ends(*self._occupants(v))
-        table = self.table
-        hl = self.half_length
-        # The old follower: nearest behind on the own lane.
-        _, o = neighbours_on_lane(self.lane, self.lane_s, lane, lane_s, owner)
-        has_o = o >= 0
-        o_ = np.maximum(o, 0)
-        no = owner[o_]
-        of_now = np.where(has_o, self.last_accel[no], 0.0)
-        old_gap = (self.lane_s - lane_s[o_]) - half[o_] - hl + 2 * hl + self.gap
-        of_after = np.where(
-            has_o,
-            idm_acceleration(
-                speed[o_], v0[no], old_gap, speed[o_] - self.leader_speed, self.idm, no
-            ),
-            0.0,
-        )
-        # A lane that ends soon (an acceleration lane) pushes towards one that goes on.
-        ending = ~table.has_successor[self.lane] & (
-            table.length[self.lane] - self.lane_s < MERGE_ZONE_M
-        )
-        best_gain = np.full(len(self.slots), -np.inf)
-        best_lane = np.full(len(self.slots), -1, np.int64)
-        for side in (table.left, table.right):
-            target = np.where(can, side[self.lane], -1)
-            if not (target >= 0).any():
-                continue
-            f, b = neighbours_on_lane(target, self.lane_s, lane, lane_s, owner)
-            has_f, has_b = f >= 0, b >= 0
-            f_, b_ = np.maximum(f, 0), np.maximum(b, 0)
-            gap_f = np.where(has_f, lane_s[f_] - self.lane_s - hl - half[f_], np.inf)
-            gap_b = np.where(has_b, self.lane_s - lane_s[b_] - hl - half[b_], np.inf)
-            lead_v = np.where(has_f, speed[f_], v)
-            if len(obstacles.actor):
-                # Static obstacles (a closed lane) count as standing leaders there.
-                blocked = self._obstacle_gap(pose, 1 if side is table.left else -1, v, obstacles)
-                lead_v = np.where(blocked < gap_f, 0.0, lead_v)
-                gap_f = np.minimum(gap_f, blocked)
-            ok = (target >= 0) & (gap_f > 1.0) & (gap_b > 1.0)
-            own_after = idm_acceleration(v, v0, gap_f, v - lead_v, self.idm)
-            nb = owner[b_]
-            nf_now = np.where(has_b, self.last_accel[nb], 0.0)
-            nf_after = np.where(
-                has_b, idm_acceleration(speed[b_], v0[nb], gap_b, speed[b_] - v, self.idm, nb), 0.0
-            )
-            gain, safe = mobil_gain(
-                self.last_accel, own_after, nf_now, nf_after, of_now, of_after, self.idm
-            )
-            gain = np.where(
-                ending & table.has_successor[np.maximum(target, 0)], gain + MERGE_BIAS_MPS2, gain
-            )
-            # ... and keeps drivers out of it.
-            t_ = np.maximum(target, 0)
-            target_ends = ~table.has_successor[t_] & (table.length[t_] - self.lane_s < MERGE_ZONE_M)
-            gain = np.where(target_ends, gain - MERGE_BIAS_MPS2, gain)
-            pick = ok & safe & (gain > 0) & (gain > best_gain)
-            for slot in np.flatnonzero(pick):
-                # Not into a lane too narrow here (one that only begins to widen).
-                lane_here = table.lanes[int(target[slot])]
-                room = float(lane_here.width_at(min(self.lane_s[slot], lane_here.length)))
-                pick[slot] = room > 2.0 * self.half_width[slot] + MIN_LANE_ROOM_M
-            best_gain = np.where(pick, gain, best_gain)
-            best_lane = np.where(pick, target, best_lane)
-        for slot in np.flatnonzero(best_lane >= 0):
-            self.change_lane(int(slot), int(best_lane[slot]), t, LANE_CHANGE_S, CUBIC)

@@ -10,6 +10,7 @@ Accepted forms, by field type:
 - ``Literal[...]``: one of the listed values.
 - ``X | None``: ``null`` or an ``X``.
 - ``tuple[X, ...]``: a list of ``X``.
+- ``tuple[X, X, X]``: a list of exactly that many ``X`` (positions ``[x, y, z]``).
 - ``dict[str, X]``: a mapping with string keys and ``X`` values.
 - ``Any``: any YAML value, unchanged.
 - a dataclass: a mapping of its fields; a class with ``SHORTHAND`` also takes
@@ -49,6 +50,13 @@ _TYPE_NAMES = {
     type(None): "null",
 }
 
+_PLURAL_NAMES = {
+    str: "strings",
+    int: "integers",
+    float: "numbers",
+    bool: "booleans (true or false)",
+}
+
 
 def expected_name(tp: Any) -> str:
     """How a type reads after 'expected' in a message."""
@@ -59,9 +67,20 @@ def expected_name(tp: Any) -> str:
     if introspect.is_union(tp):
         names = [expected_name(m) for m in get_args(tp)]
         return ", ".join(names[:-1]) + " or " + names[-1]
-    if introspect.tuple_item(tp) is not None:
-        return "a list"
+    item = introspect.tuple_item(tp)
+    if item is not None:
+        length = introspect.tuple_length(tp)
+        return "a list" if length is None else fixed_list_name(item, length)
     return "a mapping"
+
+
+def fixed_list_name(item: Any, length: int) -> str:
+    """How a list of exactly ``length`` items of type ``item`` reads: 'a list of 3 numbers'."""
+    if length == 1:
+        return f"a list of one item, {expected_name(item)}"
+    if item in _PLURAL_NAMES:
+        return f"a list of {length} {_PLURAL_NAMES[item]}"
+    return f"a list of {length} items, each {expected_name(item)}"
 
 
 class Converter:
@@ -104,7 +123,7 @@ class Converter:
             return self._plain_union(tp, value, path)
         item = introspect.tuple_item(tp)
         if item is not None:
-            return self._tuple(item, value, path)
+            return self._tuple(item, value, path, introspect.tuple_length(tp))
         dict_value = introspect.dict_value(tp)
         if dict_value is not None:
             return self._dict(dict_value, value, path)
@@ -177,7 +196,10 @@ class Converter:
 
     # ------------------------------------------------------------------ containers
 
-    def _tuple(self, item: Any, value: Any, path: KeyPath) -> Any:
+    def _tuple(self, item: Any, value: Any, path: KeyPath, length: int | None) -> Any:
+        if length is not None and not (isinstance(value, list) and len(value) == length):
+            got = len(value) if isinstance(value, list) else describe(value)
+            return self.error(path, f"expected {fixed_list_name(item, length)}, got {got}")
         if not isinstance(value, list):
             return self.error(path, f"expected a list, got {describe(value)}")
         items = [self.convert(item, v, (*path, i)) for i, v in enumerate(value)]

@@ -9,8 +9,10 @@ move), wind (Beaufort level, Dryden turbulence, gusts) and no-fly zones
 criteria. Coordinates are world ENU metres (x east, y north, z up, the
 ground at ``z = 0``); angles in degrees where the key says ``_deg``.
 
-Positions are lists: ``[x, y]`` in plan or ``[x, y, z]`` in space; the
-lengths are checked in :meth:`DroneScenario.check`.
+Positions are lists: ``[x, y]`` in plan or ``[x, y, z]`` in space; their
+field types fix the lengths, which the converter checks. The world around
+the drones (obstacles, wind, airspace) is declared in
+:mod:`gauntlet.scenarios.drone_world`; its names are re-exported here.
 """
 
 from __future__ import annotations
@@ -19,6 +21,26 @@ from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 from gauntlet.scenarios.domains import DomainCategory, MissionHeader
+from gauntlet.scenarios.drone_world import (
+    XY,
+    XYZ,
+    Box,
+    Building,
+    CylinderNoFly,
+    Forest,
+    GeoJsonNoFly,
+    GustSpec,
+    Intruder,
+    MovingBox,
+    NoFlyZone,
+    Obstacle,
+    Pole,
+    PrismNoFly,
+    Rectangle,
+    Tree,
+    WindSpec,
+    Wire,
+)
 from gauntlet.scenarios.errors import ScenarioError, error_at
 from gauntlet.scenarios.spec import param
 
@@ -33,7 +55,7 @@ class GoalMission:
 
     KIND: ClassVar[str] = "goal"
     SHORTHAND: ClassVar[str] = "position_m"
-    position_m: tuple[float, ...] = param(doc="Goal [x, y, z], m.")
+    position_m: XYZ = param(doc="Goal [x, y, z], m.")
     tolerance_m: float = param(1.0, doc="Distance at which the goal counts as reached, m.", gt=0.0)
 
 
@@ -43,7 +65,7 @@ class WaypointsMission:
 
     KIND: ClassVar[str] = "waypoints"
     SHORTHAND: ClassVar[str] = "points_m"
-    points_m: tuple[tuple[float, ...], ...] = param(doc="Waypoints [x, y, z], m.")
+    points_m: tuple[XYZ, ...] = param(doc="Waypoints [x, y, z], m.")
     tolerance_m: float = param(1.0, doc="Distance at which a waypoint counts as passed, m.", gt=0.0)
 
 
@@ -53,7 +75,7 @@ class PatrolMission:
 
     KIND: ClassVar[str] = "patrol"
     SHORTHAND: ClassVar[str] = "points_m"
-    points_m: tuple[tuple[float, ...], ...] = param(doc="Loop corners [x, y, z], m.")
+    points_m: tuple[XYZ, ...] = param(doc="Loop corners [x, y, z], m.")
     tolerance_m: float = param(2.0, doc="Distance at which a corner counts as passed, m.", gt=0.0)
 
 
@@ -63,7 +85,7 @@ class HoverMission:
 
     KIND: ClassVar[str] = "hover"
     SHORTHAND: ClassVar[str] = "position_m"
-    position_m: tuple[float, ...] = param(doc="Hover point [x, y, z], m.")
+    position_m: XYZ = param(doc="Hover point [x, y, z], m.")
 
 
 Mission = GoalMission | WaypointsMission | PatrolMission | HoverMission
@@ -76,16 +98,14 @@ class Drone:
     mission: Mission = param(doc="What the drone has to do.")
     name: str = param("drone", doc="Drone name, unique in the scenario.")
     preset: PresetName = param("agile", doc="Airframe, controller and battery preset.")
-    start_m: tuple[float, ...] = param(
-        doc="Start position [x, y, z], m.", factory=lambda: (0.0, 0.0, 2.0)
-    )
+    start_m: XYZ = param(doc="Start position [x, y, z], m.", factory=lambda: (0.0, 0.0, 2.0))
     heading_deg: float = param(0.0, doc="Start heading, counter-clockwise from east, deg.")
     cruise_speed_mps: float = param(5.0, doc="Speed the stack aims for on its way, m/s.", gt=0.0)
     radius_m: float | None = param(
         None, doc="Collision radius, m; default the arm length plus a rotor radius.", gt=0.0
     )
     battery_soc: float = param(1.0, doc="State of charge at the start (0-1).", gt=0.0, le=1.0)
-    home_m: tuple[float, ...] | None = param(
+    home_m: XYZ | None = param(
         None, doc="Where a low battery sends it [x, y, z], m; default the start."
     )
     return_reserve_s: float = param(
@@ -101,170 +121,6 @@ class HomeStation:
     swap_time_s: float = param(60.0, doc="Time on the pad for a swap, s.", ge=0.0)
     radius_m: float = param(1.5, doc="Distance from home that counts as arrived, m.", gt=0.0)
 
-
-# --------------------------------------------------------------------------- obstacles
-
-
-@dataclass(frozen=True)
-class Tree:
-    """A tree as a vertical cylinder (crown and trunk together)."""
-
-    KIND: ClassVar[str] = "tree"
-    position_m: tuple[float, ...] = param(doc="Trunk position [x, y], m.")
-    radius_m: float = param(0.5, doc="Radius of the cylinder, m.", gt=0.0)
-    height_m: float = param(12.0, doc="Height, m.", gt=0.0)
-
-
-@dataclass(frozen=True)
-class Pole:
-    """A pole or pylon mast as a vertical cylinder."""
-
-    KIND: ClassVar[str] = "pole"
-    position_m: tuple[float, ...] = param(doc="Foot position [x, y], m.")
-    radius_m: float = param(0.15, doc="Radius, m.", gt=0.0)
-    height_m: float = param(10.0, doc="Height, m.", gt=0.0)
-
-
-@dataclass(frozen=True)
-class Building:
-    """A building as a box standing on the ground."""
-
-    KIND: ClassVar[str] = "building"
-    center_m: tuple[float, ...] = param(doc="Footprint centre [x, y], m.")
-    size_m: tuple[float, ...] = param(doc="Length (along the heading), width, height, m.")
-    heading_deg: float = param(0.0, doc="Direction of the length, deg.")
-
-
-@dataclass(frozen=True)
-class Box:
-    """A box anywhere in space (base at ``center_m[2]``)."""
-
-    KIND: ClassVar[str] = "box"
-    center_m: tuple[float, ...] = param(doc="Base centre [x, y, z], m.")
-    size_m: tuple[float, ...] = param(doc="Length, width, height, m.")
-    heading_deg: float = param(0.0, doc="Direction of the length, deg.")
-
-
-@dataclass(frozen=True)
-class Wire:
-    """A power line or cable: a straight segment with a radius."""
-
-    KIND: ClassVar[str] = "wire"
-    start_m: tuple[float, ...] = param(doc="One end [x, y, z], m.")
-    end_m: tuple[float, ...] = param(doc="Other end [x, y, z], m.")
-    radius_m: float = param(0.02, doc="Radius, m.", gt=0.0)
-
-
-@dataclass(frozen=True)
-class Forest:
-    """Trees scattered at random (from the seed) over a rectangle, at least ``spacing_m`` apart."""
-
-    KIND: ClassVar[str] = "forest"
-    area_m: tuple[float, ...] = param(doc="Rectangle [x_min, y_min, x_max, y_max], m.")
-    trees_per_ha: float = param(doc="Density, trees per hectare (10,000 m²).", ge=0.0, le=2000.0)
-    radius_m: tuple[float, ...] = param(
-        doc="Smallest and largest tree radius [min, max], m.", factory=lambda: (0.3, 0.8)
-    )
-    height_m: float = param(15.0, doc="Tree height, m.", gt=0.0)
-    spacing_m: float = param(3.0, doc="Smallest distance between trunks, m.", ge=0.0)
-    keep_clear_m: float = param(
-        5.0, doc="No trees this close to a drone's start or mission points, m.", ge=0.0
-    )
-
-
-@dataclass(frozen=True)
-class MovingBox:
-    """A box that appears at ``appear_s`` and moves at a constant velocity."""
-
-    KIND: ClassVar[str] = "moving_box"
-    center_m: tuple[float, ...] = param(doc="Base centre [x, y, z] at ``appear_s``, m.")
-    size_m: tuple[float, ...] = param(
-        doc="Length, width, height, m.", factory=lambda: (1.0, 1.0, 1.0)
-    )
-    velocity_mps: tuple[float, ...] = param(
-        doc="Velocity [vx, vy, vz], m/s.", factory=lambda: (0.0, 0.0, 0.0)
-    )
-    appear_s: float = param(0.0, doc="When it appears, s.", ge=0.0)
-
-
-@dataclass(frozen=True)
-class Intruder:
-    """A box that appears at a bearing and distance from a point and flies straight at it."""
-
-    KIND: ClassVar[str] = "intruder"
-    target_m: tuple[float, ...] = param(doc="Point it flies at [x, y, z], m.")
-    bearing_deg: float = param(doc="Direction it comes from, counter-clockwise from east, deg.")
-    distance_m: float = param(20.0, doc="Distance from the target when it appears, m.", gt=0.0)
-    speed_mps: float = param(4.0, doc="Speed, m/s.", gt=0.0)
-    size_m: float = param(1.0, doc="Edge of the cube, m.", gt=0.0)
-    appear_s: float = param(2.0, doc="When it appears, s.", ge=0.0)
-
-
-Obstacle = Tree | Pole | Building | Box | Wire | Forest | MovingBox | Intruder
-
-# --------------------------------------------------------------------------- wind and airspace
-
-
-@dataclass(frozen=True)
-class GustSpec:
-    """A discrete 1-cosine gust (the same everywhere)."""
-
-    start_s: float = param(doc="When it begins, s.", ge=0.0)
-    amplitude_mps: tuple[float, ...] = param(
-        doc="Gust velocity at full amplitude [vx, vy, vz], m/s."
-    )
-    rise_s: float = param(1.0, doc="Build-up (and die-away) time, s.", gt=0.0)
-    hold_s: float = param(1.0, doc="Time at full amplitude, s.", ge=0.0)
-
-
-@dataclass(frozen=True)
-class WindSpec:
-    """Mean wind by Beaufort level with Dryden turbulence and gusts."""
-
-    beaufort: int = param(
-        0, doc="Beaufort level 0-12 (mean wind at 10 m: middle of its band).", ge=0, le=12
-    )
-    direction_deg: float = param(0.0, doc="Direction the wind blows towards, ccw from east, deg.")
-    turbulence: bool = param(True, doc="Whether to add Dryden turbulence (MIL-F-8785C).")
-    gusts: tuple[GustSpec, ...] = param(doc="Discrete gusts.", factory=tuple)
-
-
-@dataclass(frozen=True)
-class CylinderNoFly:
-    """A cylindrical no-fly zone with an altitude band."""
-
-    KIND: ClassVar[str] = "cylinder"
-    center_m: tuple[float, ...] = param(doc="Centre [x, y], m.")
-    radius_m: float = param(doc="Radius, m.", gt=0.0)
-    floor_m: float = param(0.0, doc="Lowest height of the zone, m.")
-    ceiling_m: float = param(1.0e4, doc="Highest height of the zone, m.")
-    name: str = param("", doc="Zone name in reports.")
-
-
-@dataclass(frozen=True)
-class PrismNoFly:
-    """A polygonal no-fly zone with an altitude band."""
-
-    KIND: ClassVar[str] = "prism"
-    polygon_m: tuple[tuple[float, ...], ...] = param(doc="Corners [x, y] in order, m.")
-    floor_m: float = param(0.0, doc="Lowest height of the zone, m.")
-    ceiling_m: float = param(1.0e4, doc="Highest height of the zone, m.")
-    name: str = param("", doc="Zone name in reports.")
-
-
-@dataclass(frozen=True)
-class GeoJsonNoFly:
-    """No-fly zones from a GeoJSON file (Polygon and Point features; see ``docs/drones.md``)."""
-
-    KIND: ClassVar[str] = "geojson"
-    SHORTHAND: ClassVar[str] = "file"
-    file: str = param(doc="GeoJSON file, next to the scenario file or in assets/.")
-    origin_lonlat: tuple[float, ...] = param(
-        doc="Longitude, latitude of the world origin, deg.", factory=lambda: (0.0, 0.0)
-    )
-
-
-NoFlyZone = CylinderNoFly | PrismNoFly | GeoJsonNoFly
 
 # --------------------------------------------------------------------------- sensing, link, timing
 
@@ -422,12 +278,6 @@ DroneCriterion = (
     | CommandLatencyCriterion
 )
 
-_LENGTHS: dict[str, int] = {
-    "start_m": 3, "home_m": 3, "position_m": 3, "points_m": 3, "center_m": 2, "end_m": 3,
-    "area_m": 4, "target_m": 3, "velocity_mps": 3, "amplitude_mps": 3, "polygon_m": 2,
-    "origin_lonlat": 2,
-}  # fmt: skip
-
 
 @dataclass(frozen=True)
 class DroneScenario(MissionHeader):
@@ -456,7 +306,7 @@ class DroneScenario(MissionHeader):
     )
 
     def check(self) -> list[ScenarioError]:
-        """Rules across fields: list lengths, unique names, at least one drone, rates."""
+        """Rules across fields: unique names, at least one drone, point counts, ranges, rates."""
         errors: list[ScenarioError] = []
         if not self.drones:
             errors.append(error_at(self.source, ("drones",), "expected at least one drone"))
@@ -467,33 +317,23 @@ class DroneScenario(MissionHeader):
                     error_at(self.source, ("drones", i, "name"), f"duplicate drone name {name!r}")
                 )
         for i, drone in enumerate(self.drones):
-            errors += _check_lengths(self, drone, ("drones", i))
             kind = type(drone.mission).KIND
-            errors += _check_lengths(self, drone.mission, ("drones", i, "mission", kind))
             points = getattr(drone.mission, "points_m", None)
-            if points is not None and len(points) < (3 if kind == "patrol" else 1):
+            least = 3 if kind == "patrol" else 1
+            if points is not None and len(points) < least:
                 errors.append(
-                    error_at(self.source, ("drones", i, "mission", kind, "points_m"),
-                             f"expected at least {3 if kind == 'patrol' else 1} points, got {len(points)}")
-                )  # fmt: skip
+                    error_at(
+                        self.source,
+                        ("drones", i, "mission", kind, "points_m"),
+                        f"expected at least {least} points, got {len(points)}",
+                    )
+                )
         for i, ob in enumerate(self.obstacles):
             path = ("obstacles", i, type(ob).KIND)
-            plan = {"position_m": 2, "center_m": 3 if isinstance(ob, Box | MovingBox) else 2}
-            errors += _check_lengths(self, ob, path, plan)
-            if isinstance(ob, Building | Box | MovingBox) and len(ob.size_m) != 3:
-                errors.append(
-                    error_at(self.source, (*path, "size_m"), _count_message(3, ob.size_m))
-                )
-            if (
-                isinstance(ob, Forest)
-                and len(ob.radius_m) == 2
-                and not 0 < ob.radius_m[0] <= ob.radius_m[1]
-            ):
+            if isinstance(ob, Forest) and not 0 < ob.radius_m[0] <= ob.radius_m[1]:
                 errors.append(error_at(self.source, (*path, "radius_m"), "expected 0 < min <= max"))
-            if (
-                isinstance(ob, Forest)
-                and len(ob.area_m) == 4
-                and not (ob.area_m[0] < ob.area_m[2] and ob.area_m[1] < ob.area_m[3])
+            if isinstance(ob, Forest) and not (
+                ob.area_m[0] < ob.area_m[2] and ob.area_m[1] < ob.area_m[3]
             ):
                 errors.append(
                     error_at(
@@ -502,7 +342,6 @@ class DroneScenario(MissionHeader):
                 )
         for i, zone in enumerate(self.no_fly_zones):
             path = ("no_fly_zones", i, type(zone).KIND)
-            errors += _check_lengths(self, zone, path)
             if isinstance(zone, PrismNoFly) and len(zone.polygon_m) < 3:
                 errors.append(
                     error_at(self.source, (*path, "polygon_m"), "expected at least 3 corners")
@@ -511,8 +350,6 @@ class DroneScenario(MissionHeader):
                 errors.append(
                     error_at(self.source, (*path, "ceiling_m"), "expected ceiling_m > floor_m")
                 )
-        for i, gust in enumerate(self.wind.gusts):
-            errors += _check_lengths(self, gust, ("wind", "gusts", i))
         if self.timing.physics_dt_s > self.timing.step_s:
             errors.append(
                 error_at(self.source, ("timing", "physics_dt_s"), "expected at most timing.step_s")
@@ -520,23 +357,13 @@ class DroneScenario(MissionHeader):
         return errors
 
 
-def _count_message(count: int, value: tuple) -> str:
-    return f"expected a list of {count} numbers, got {len(value)}"
-
-
-def _check_lengths(
-    doc: DroneScenario, item: object, path: tuple, overrides: dict[str, int] | None = None
-) -> list[ScenarioError]:
-    """Errors for list fields of ``item`` whose length (or items' length) is wrong."""
-    lengths = {**_LENGTHS, **(overrides or {})}
-    errors = []
-    for key, count in lengths.items():
-        value = getattr(item, key, None)
-        if value is None:
-            continue
-        rows = value if value and isinstance(value[0], tuple) else (value,)
-        for j, row in enumerate(rows):
-            if len(row) != count:
-                where = (*path, key, j) if rows is value else (*path, key)
-                errors.append(error_at(doc.source, where, _count_message(count, row)))
-    return errors
+__all__ = [
+    "XY", "XYZ", "AverageSpeedCriterion", "BatteryReserveCriterion", "Box", "Building",
+    "CommandLatencyCriterion", "CylinderNoFly", "Drone", "DroneCriterion", "DroneScenario",
+    "DroneStop", "FlightTimeCriterion", "Forest", "GeoJsonNoFly", "GoalMission", "GustSpec",
+    "HomeStation", "HoverMission", "Intruder", "LinkSpec", "MinClearanceCriterion", "Mission",
+    "MissionCompleteCriterion", "MovingBox", "NoCollisionCriterion", "NoFlyZone",
+    "NoFlyZoneCriterion", "Obstacle", "PatrolMission", "Pole", "PresetName", "PrismNoFly",
+    "Rectangle", "RingSpec", "StandoffCriterion", "TimingSpec", "TrackingErrorCriterion", "Tree",
+    "WaypointsMission", "WindSpec", "Wire", "ZoneDistanceCriterion",
+]  # fmt: skip

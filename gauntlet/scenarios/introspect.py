@@ -148,12 +148,26 @@ def union_name(tp: Any) -> str:
 
 
 def tuple_item(tp: Any) -> Any | None:
-    """The item type of ``tuple[X, ...]``, else None."""
+    """The item type of ``tuple[X, ...]`` or of a fixed-length ``tuple[X, X, X]``, else None."""
     if typing.get_origin(tp) is tuple:
         args = typing.get_args(tp)
         if len(args) == 2 and args[1] is Ellipsis:
             return args[0]
-        raise TypeError(f"only tuple[X, ...] is supported in the schema, got {tp}")
+        if args and all(a == args[0] for a in args):
+            return args[0]
+        raise TypeError(
+            f"only tuple[X, ...] and tuple[X, X, ...] (one item type) are supported"
+            f" in the schema, got {tp}"
+        )
+    return None
+
+
+def tuple_length(tp: Any) -> int | None:
+    """The length of a fixed-length ``tuple[X, X, X]``; None for ``tuple[X, ...]`` and non-tuples."""
+    if typing.get_origin(tp) is tuple:
+        args = typing.get_args(tp)
+        if not (len(args) == 2 and args[1] is Ellipsis):
+            return len(args)
     return None
 
 

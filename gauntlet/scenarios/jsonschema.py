@@ -101,7 +101,11 @@ class _Builder:
             return {"anyOf": [dict(_PRIMITIVES.get(m) or self.schema_for(m)) for m in get_args(tp)]}
         item = introspect.tuple_item(tp)
         if item is not None:
-            return {"type": "array", "items": self.schema_for(item)}
+            array = {"type": "array", "items": self.schema_for(item)}
+            length = introspect.tuple_length(tp)
+            if length is not None:
+                array.update(minItems=length, maxItems=length)
+            return array
         value = introspect.dict_value(tp)
         if value is not None:
             return {"type": "object", "additionalProperties": self.schema_for(value)}

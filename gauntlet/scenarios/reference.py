@@ -85,7 +85,8 @@ def type_text(tp: Any) -> str:
         return ", ".join(names[:-1]) + " or " + names[-1]
     item = introspect.tuple_item(tp)
     if item is not None:
-        return f"list of {type_text(item)}"
+        length = introspect.tuple_length(tp)
+        return f"list of {type_text(item)}" + ("" if length is None else f" (exactly {length})")
     value = introspect.dict_value(tp)
     if value is not None:
         return f"mapping of string to {type_text(value)}"

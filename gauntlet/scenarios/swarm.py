@@ -19,6 +19,10 @@ from gauntlet.scenarios.errors import ScenarioError, error_at
 from gauntlet.scenarios.spec import param
 
 NodeKind = Literal["drone", "usv", "agv", "amphibious"]
+#: A point or vector in plan ``(x, y)``.
+XY = tuple[float, float]
+#: A box in plan ``(x_min, y_min, x_max, y_max)``, m.
+Rectangle = tuple[float, float, float, float]
 
 
 @dataclass(frozen=True)
@@ -27,7 +31,7 @@ class NodeGroup:
 
     kind: NodeKind = param(doc="Node kind: drone, usv, agv or amphibious.")
     count: int = param(doc="Number of nodes.", ge=1, le=5000)
-    center_m: tuple[float, ...] = param((0.0, 0.0), doc="Centre of the start area (x, y), m.")
+    center_m: XY = param((0.0, 0.0), doc="Centre of the start area (x, y), m.")
     spread_m: float = param(10.0, doc="Half-width of the square start area, m.", ge=0.0)
     altitude_m: float = param(20.0, doc="Cruise altitude of aerial nodes, m.", ge=0.0, le=500.0)
     model: Literal["point_mass", "quadrotor"] = param(
@@ -54,7 +58,7 @@ class NetworkSpec:
     bandwidth_kbps: float = param(2000.0, doc="Air data rate per node, kbit/s.", gt=0.0)
     beacon_hz: float = param(4.0, doc="Beacon rate, Hz.", gt=0.0, le=50.0)
     neighbour_timeout_s: float = param(1.0, doc="Neighbour table timeout, s.", gt=0.0)
-    occluders: tuple[tuple[float, ...], ...] = param(
+    occluders: tuple[Rectangle, ...] = param(
         doc="Boxes (x_min, y_min, x_max, y_max) that attenuate links, m.", factory=tuple
     )
 
@@ -64,8 +68,8 @@ class Environment:
     """Wind, current and waves (uniform over the area)."""
 
     surface: Literal["water", "ground"] = param("water", doc="What lies below the aerial nodes.")
-    current_mps: tuple[float, ...] = param((0.0, 0.0), doc="Surface current (x, y), m/s.")
-    wind_mps: tuple[float, ...] = param((0.0, 0.0), doc="Mean wind (x, y), m/s.")
+    current_mps: XY = param((0.0, 0.0), doc="Surface current (x, y), m/s.")
+    wind_mps: XY = param((0.0, 0.0), doc="Mean wind (x, y), m/s.")
     gust_mps: float = param(
         0.0, doc="Standard deviation of the gusts (1 s correlation), m/s.", ge=0.0
     )
@@ -80,8 +84,8 @@ class SearchTasks:
     """Search a rectangle, split into sectors (one task each)."""
 
     KIND: ClassVar[str] = "search"
-    area_m: tuple[float, ...] = param(doc="Area (x_min, y_min, x_max, y_max), m.")
-    sectors: tuple[int, ...] = param((4, 4), doc="Sectors along x and y.")
+    area_m: Rectangle = param(doc="Area (x_min, y_min, x_max, y_max), m.")
+    sectors: tuple[int, int] = param((4, 4), doc="Sectors along x and y.")
     altitude_m: float = param(25.0, doc="Search altitude of aerial nodes, m.", ge=0.0)
     sensor_radius_m: float = param(15.0, doc="Radius of a node's sensor footprint, m.", gt=0.0)
     value: float = param(1.0, doc="Reward of one sector.", gt=0.0)
@@ -92,7 +96,7 @@ class TrackTasks:
     """Follow a moving target along a path."""
 
     KIND: ClassVar[str] = "track"
-    path_m: tuple[tuple[float, ...], ...] = param(doc="Target path points (x, y), m.")
+    path_m: tuple[XY, ...] = param(doc="Target path points (x, y), m.")
     speed_mps: float = param(2.0, doc="Target speed, m/s.", ge=0.0)
     radius_m: float = param(20.0, doc="Tracking distance, m.", gt=0.0)
     hold_s: float = param(10.0, doc="How long the target must be tracked, s.", gt=0.0)
@@ -104,7 +108,7 @@ class RelayTasks:
     """Hold radio relay stations."""
 
     KIND: ClassVar[str] = "relay"
-    stations_m: tuple[tuple[float, ...], ...] = param(doc="Station positions (x, y), m.")
+    stations_m: tuple[XY, ...] = param(doc="Station positions (x, y), m.")
     altitude_m: float = param(30.0, doc="Altitude of aerial relays, m.", ge=0.0)
     value: float = param(2.0, doc="Reward of one station.", gt=0.0)
 
@@ -114,9 +118,7 @@ class EscortTasks:
     """Escort stations around the convoy (the fleet groups with role convoy)."""
 
     KIND: ClassVar[str] = "escort"
-    offsets_m: tuple[tuple[float, ...], ...] = param(
-        doc="Station offsets (x, y) from the convoy lead, m."
-    )
+    offsets_m: tuple[XY, ...] = param(doc="Station offsets (x, y) from the convoy lead, m.")
     altitude_m: float = param(
         20.0, doc="Altitude of aerial escorts (0 for surface stations), m.", ge=0.0
     )
@@ -128,7 +130,7 @@ class DeliverTasks:
     """Transport jobs for ground robots."""
 
     KIND: ClassVar[str] = "deliver"
-    jobs_m: tuple[tuple[float, ...], ...] = param(
+    jobs_m: tuple[tuple[float, float, float, float], ...] = param(
         doc="Jobs (pickup x, pickup y, drop x, drop y), m."
     )
     value: float = param(1.0, doc="Reward of one job.", gt=0.0)
@@ -141,7 +143,7 @@ TaskSpec = SearchTasks | TrackTasks | RelayTasks | EscortTasks | DeliverTasks
 class Convoy:
     """The route the convoy (role: convoy) follows."""
 
-    path_m: tuple[tuple[float, ...], ...] = param(doc="Route points (x, y), m.", factory=tuple)
+    path_m: tuple[XY, ...] = param(doc="Route points (x, y), m.", factory=tuple)
     speed_mps: float = param(1.5, doc="Convoy speed, m/s.", ge=0.0, le=3.0)
     spacing_m: float = param(8.0, doc="Distance between convoy vessels, m.", gt=0.0)
 
@@ -222,66 +224,41 @@ class SwarmScenario(MissionHeader):
     tasks: tuple[TaskSpec, ...] = param(doc="Task generators of the mission.", factory=tuple)
     events: tuple[EventSpec, ...] = param(doc="Node losses and network degradation.", factory=tuple)
     criteria: SwarmCriteria = param(doc="Pass bounds.", factory=SwarmCriteria)
-    base_m: tuple[float, ...] = param((0.0, 0.0), doc="Position of the base station (node 0), m.")
+    base_m: XY = param((0.0, 0.0), doc="Position of the base station (node 0), m.")
 
     def check(self) -> list[ScenarioError]:
-        """Cross-field rules: vector lengths, a fleet, a convoy route when escorting."""
+        """Cross-field rules: a fleet, convoy groups of USVs, a convoy route when escorting.
+
+        The lengths of points and boxes follow from their field types.
+        """
         errors: list[ScenarioError] = []
-
-        def need(path: tuple, value: tuple, n: int, what: str) -> None:
-            if len(value) != n:
-                errors.append(
-                    error_at(self.source, path, f"expected {n} numbers ({what}), got {len(value)}")
-                )
-
-        need(("base_m",), self.base_m, 2, "x, y")
-        need(("environment", "current_mps"), self.environment.current_mps, 2, "x, y")
-        need(("environment", "wind_mps"), self.environment.wind_mps, 2, "x, y")
         if not self.fleet:
             errors.append(error_at(self.source, ("fleet",), "expected at least one node group"))
         for g, group in enumerate(self.fleet):
-            need(("fleet", g, "center_m"), group.center_m, 2, "x, y")
             if group.role == "convoy" and group.kind != "usv":
                 errors.append(
                     error_at(
                         self.source, ("fleet", g, "role"), "a convoy group must be of kind usv"
                     )
                 )
-        for b, box in enumerate(self.network.occluders):
-            need(("network", "occluders", b), box, 4, "x_min, y_min, x_max, y_max")
-        for p, point in enumerate(self.convoy.path_m):
-            need(("convoy", "path_m", p), point, 2, "x, y")
         for t, task in enumerate(self.tasks):
             kind = type(task).KIND
-            if isinstance(task, SearchTasks):
-                need(("tasks", t, kind, "area_m"), task.area_m, 4, "x_min, y_min, x_max, y_max")
-                need(("tasks", t, kind, "sectors"), task.sectors, 2, "nx, ny")
-            elif isinstance(task, TrackTasks):
-                if len(task.path_m) < 1:
-                    errors.append(
-                        error_at(
-                            self.source, ("tasks", t, kind, "path_m"), "expected at least one point"
-                        )
+            if isinstance(task, TrackTasks) and len(task.path_m) < 1:
+                errors.append(
+                    error_at(
+                        self.source, ("tasks", t, kind, "path_m"), "expected at least one point"
                     )
-                for p, point in enumerate(task.path_m):
-                    need(("tasks", t, kind, "path_m", p), point, 2, "x, y")
-            elif isinstance(task, RelayTasks):
-                for p, point in enumerate(task.stations_m):
-                    need(("tasks", t, kind, "stations_m", p), point, 2, "x, y")
-            elif isinstance(task, EscortTasks):
-                for p, point in enumerate(task.offsets_m):
-                    need(("tasks", t, kind, "offsets_m", p), point, 2, "dx, dy")
-                if not any(g.role == "convoy" for g in self.fleet) or len(self.convoy.path_m) < 2:
-                    errors.append(
-                        error_at(
-                            self.source,
-                            ("tasks", t, kind),
-                            "escort needs a convoy group and a convoy path of 2+ points",
-                        )
+                )
+            elif isinstance(task, EscortTasks) and (
+                not any(g.role == "convoy" for g in self.fleet) or len(self.convoy.path_m) < 2
+            ):
+                errors.append(
+                    error_at(
+                        self.source,
+                        ("tasks", t, kind),
+                        "escort needs a convoy group and a convoy path of 2+ points",
                     )
-            elif isinstance(task, DeliverTasks):
-                for p, point in enumerate(task.jobs_m):
-                    need(("tasks", t, kind, "jobs_m", p), point, 4, "pickup x, y, drop x, y")
+                )
         return errors
 
 

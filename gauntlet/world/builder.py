@@ -2,15 +2,15 @@
 
 Everything the scenario refers to is resolved here (map, roads and lanes,
 relative positions, signals); a reference that does not resolve is a
-:class:`ScenarioError` naming the file, line and key.
+:class:`ScenarioError` naming the file, line and key. The map is loaded by
+:mod:`gauntlet.world.map_loading`, positions and routes are resolved by
+:mod:`gauntlet.world.placement`; this module puts actors, drivers, signals,
+storyboard and sensors together.
 """
 
 from __future__ import annotations
 
-import functools
-import inspect
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -23,13 +23,13 @@ from gauntlet.agents.profiles import STEP
 from gauntlet.agents.walkers import Walkers
 from gauntlet.dynamics.base import motion_model
 from gauntlet.dynamics.presets import VehicleParams, preset
-from gauntlet.library import AssetNotFoundError, resolve_asset
 from gauntlet.maps.network import RoadNetwork
-from gauntlet.maps.procedural import PROCEDURAL_MAPS
 from gauntlet.scenarios import schema as sc
-from gauntlet.scenarios.errors import ScenarioError, error_at
+from gauntlet.scenarios.errors import error_at
 from gauntlet.world.behaviours import apply_behaviour
+from gauntlet.world.map_loading import load_network
 from gauntlet.world.perception import build_perception
+from gauntlet.world.placement import Placement, Resolver, lanes_along_route
 from gauntlet.world.sensing import build_sensing
 from gauntlet.world.signals import Cycle, SignalController, default_cycles
 from gauntlet.world.static_geometry import with_static_obstacles
@@ -38,200 +38,6 @@ from gauntlet.world.v2x import build_v2x
 from gauntlet.world.world import VEHICLE_TYPES, ActorInfo, MotionGroup, SignalStop, World
 
 DEFAULT_MODEL = {"pedestrian": "pedestrian", "obstacle": None}
-
-
-@dataclass(frozen=True)
-class Placement:
-    """A resolved start pose, with the lane it lies on (if any)."""
-
-    x: float
-    y: float
-    heading: float
-    lane: int = -1
-    lane_s: float = 0.0
-    offset: float = 0.0
-
-
-# Road networks are read-only once built, and suites reuse a handful of maps across
-# hundreds of scenarios: each worker process builds each one once.
-@functools.lru_cache(maxsize=32)
-def _procedural(name: str, params: tuple[tuple[str, object], ...]) -> RoadNetwork:
-    return PROCEDURAL_MAPS[name](**dict(params))
-
-
-@functools.lru_cache(maxsize=32)
-def _opendrive(path: str, mtime_ns: int) -> RoadNetwork:
-    del mtime_ns  # part of the cache key: an edited file is read again
-    return RoadNetwork.from_opendrive(path)
-
-
-def load_network(scenario: sc.Scenario) -> RoadNetwork:
-    """The road network of ``scenario`` (an OpenDRIVE file or a procedural map)."""
-    src = scenario.source
-    match scenario.map:
-        case sc.OpenDriveMap(file=file):
-            base = (
-                Path(src.file).parent
-                if src and src.file and not src.file.startswith("<")
-                else Path.cwd()
-            )
-            try:
-                path = resolve_asset(file, base)
-            except AssetNotFoundError as exc:
-                raise error_at(
-                    src,
-                    ("map", "opendrive", "file"),
-                    f"OpenDRIVE file {file!r} not found; {exc.looked_for}",
-                ) from exc
-            try:
-                return _opendrive(str(path), path.stat().st_mtime_ns)
-            except ValueError as exc:
-                raise error_at(src, ("map", "opendrive", "file"), str(exc)) from exc
-        case sc.ProceduralMap(generator=name, params=params):
-            if name not in PROCEDURAL_MAPS:
-                known = ", ".join(sorted(PROCEDURAL_MAPS))
-                raise error_at(
-                    src,
-                    ("map", "procedural", "generator"),
-                    f"unknown generator {name!r}; expected one of {known}",
-                )
-            fn = PROCEDURAL_MAPS[name]
-            accepted = inspect.signature(fn).parameters
-            for key in params:
-                if key not in accepted:
-                    import difflib
-
-                    close = difflib.get_close_matches(key, list(accepted), n=1)
-                    hint = (
-                        f"; did you mean {close[0]!r}?"
-                        if close
-                        else f"; expected one of {', '.join(accepted)}"
-                    )
-                    raise error_at(
-                        src,
-                        ("map", "procedural", "params", key),
-                        f"unknown parameter {key!r} of {name}{hint}",
-                    )
-            try:
-                return _procedural(name, tuple(sorted(params.items())))
-            except (TypeError, ValueError) as exc:
-                raise error_at(src, ("map", "procedural", "params"), f"{name}: {exc}") from exc
-    raise TypeError(scenario.map)
-
-
-class _Resolver:
-    """Resolves scenario positions to world poses and lanes."""
-
-    def __init__(self, scenario: sc.Scenario, network: RoadNetwork, table: LaneTable) -> None:
-        self.scenario = scenario
-        self.network = network
-        self.table = table
-        self.placed: dict[str, Placement] = {}
-        self.live: World | None = None
-
-    def error(self, path: tuple, message: str) -> ScenarioError:
-        return error_at(self.scenario.source, path, message)
-
-    def lane_pose(self, lane: int, lane_s: float, offset: float, dh: float = 0.0) -> Placement:
-        ln = self.table.lanes[lane]
-        s = float(np.clip(lane_s, 0.0, ln.length))
-        xy = np.asarray(ln.position(np.array([s]), np.array([offset]))).reshape(-1, 2)[0]
-        h = float(np.asarray(ln.heading_at(np.array([s]))).ravel()[0]) + dh
-        return Placement(float(xy[0]), float(xy[1]), h, lane, s, offset)
-
-    def reference(self, name: str, path: tuple) -> Placement:
-        if self.live is not None:
-            w = self.live
-            k = w.actor_id(name)
-            slot = w.driver_slot.get(k)
-            lane, lane_s = (
-                (int(w.drivers.lane[slot]), float(w.drivers.lane_s[slot]))
-                if slot is not None
-                else (-1, 0.0)
-            )
-            return Placement(float(w.x[k]), float(w.y[k]), float(w.h[k]), lane, lane_s)
-        if name not in self.placed:
-            raise self.error(
-                path,
-                f"entity {name!r} is not placed yet: place it before entities positioned relative to it",
-            )
-        return self.placed[name]
-
-    def resolve(self, pos: sc.Position, path: tuple = ()) -> Placement:
-        path = (*path, pos.KIND)  # the YAML form nests the fields under the kind
-        match pos:
-            case sc.WorldPosition(x_m=x, y_m=y, heading_rad=h):
-                located = self.network.locate(x, y, h)
-                if located is not None and located.key in self.table.index:
-                    return Placement(x, y, h, self.table.index[located.key], float(located.s))
-                return Placement(x, y, h)
-            case sc.LanePosition(road=road, lane=lane_id, s_m=s, offset_m=off, heading_rad=dh):
-                if road not in self.network.roads:
-                    known = ", ".join(sorted(self.network.roads)[:20])
-                    raise self.error(
-                        (*path, "road"), f"unknown road {road!r}; the map has roads {known}"
-                    )
-                try:
-                    key, lane_s = self.network.lane_at(road, lane_id, s)
-                except (KeyError, ValueError) as exc:
-                    raise self.error(
-                        (*path, "lane"), f"no lane {lane_id} on road {road!r} at s={s}: {exc}"
-                    ) from None
-                if key not in self.table.index:
-                    raise self.error(
-                        (*path, "lane"), f"lane {lane_id} of road {road!r} is not a driving lane"
-                    )
-                return self.lane_pose(self.table.index[key], lane_s, off, dh)
-            case sc.RelativeLanePosition(entity=name, ds_m=ds, lanes=n, offset_m=off):
-                ref = self.reference(name, (*path, "entity"))
-                if ref.lane < 0:
-                    raise self.error((*path, "entity"), f"entity {name!r} is not on a driving lane")
-                lane = ref.lane
-                side = self.table.left if n > 0 else self.table.right
-                for _ in range(abs(n)):
-                    lane = int(side[lane])
-                    if lane < 0:
-                        raise self.error(
-                            (*path, "lanes"), f"there is no lane {n:+d} from {name!r}'s lane"
-                        )
-                lane, lane_s = self._advance(lane, ref.lane_s + ds)
-                return self.lane_pose(lane, lane_s, off)
-            case sc.RelativeWorldPosition(
-                entity=name, dx_m=dx, dy_m=dy, dheading_rad=dh, frame=frame
-            ):
-                ref = self.reference(name, (*path, "entity"))
-                if frame == "entity":
-                    c, s = np.cos(ref.heading), np.sin(ref.heading)
-                    dx, dy = dx * c - dy * s, dx * s + dy * c
-                return self.resolve(
-                    sc.WorldPosition(ref.x + dx, ref.y + dy, 0.0, ref.heading + dh), path
-                )
-        raise TypeError(pos)
-
-    def _advance(self, lane: int, lane_s: float) -> tuple[int, float]:
-        """Move ``lane_s`` across lane ends along the straightest successors."""
-        choose = straightest(self.table)
-        while lane_s > self.table.length[lane]:
-            nxt = self.table.successors(lane)
-            if not nxt:
-                return lane, float(self.table.length[lane])
-            lane_s -= self.table.length[lane]
-            lane = choose(lane, nxt)
-        while lane_s < 0:
-            prev = [
-                self.table.index[k]
-                for k in self.table.lanes[lane].predecessors
-                if k in self.table.index
-            ]
-            if not prev:
-                return lane, 0.0
-            lane = prev[0]
-            lane_s += self.table.length[lane]
-        return lane, lane_s
-
-    def pose(self, pos: sc.Position) -> tuple[float, float, float]:
-        p = self.resolve(pos)
-        return p.x, p.y, p.heading
 
 
 def vehicle_params(entity: sc.Entity) -> VehicleParams:
@@ -263,27 +69,6 @@ def _model_name(entity: sc.Entity) -> str | None:
     return DEFAULT_MODEL.get(entity.type, "kinematic_bicycle")
 
 
-def _route_lanes(
-    resolver: _Resolver,
-    entity_index: int,
-    start: Placement,
-    waypoints: tuple[sc.Position, ...],
-    path: tuple,
-) -> list[int]:
-    table = resolver.table
-    lanes = [start.lane]
-    for k, wp in enumerate(waypoints):
-        target = resolver.resolve(wp, (*path, k))
-        if target.lane < 0:
-            raise resolver.error((*path, k), "route waypoint is not on a driving lane")
-        try:
-            keys = resolver.network.route(table.keys[lanes[-1]], table.keys[target.lane])
-        except Exception as exc:  # noqa: BLE001 - routing errors carry their own message
-            raise resolver.error((*path, k), str(exc)) from None
-        lanes.extend(table.index[key] for key in keys[1:] if key in table.index)
-    return lanes
-
-
 def build_world(
     scenario: sc.Scenario, *, external: set[str] | None = None, seed: int | None = None
 ) -> World:
@@ -300,7 +85,7 @@ def build_world(
     declared = {e.name for e in scenario.entities}
     scenario = with_static_obstacles(scenario)  # imported 3D geometry's footprints
     table = LaneTable(network)
-    resolver = _Resolver(scenario, network, table)
+    resolver = Resolver(scenario, network, table)
     rng = np.random.default_rng(np.random.SeedSequence(scenario.seed if seed is None else seed))
 
     placements: list[Placement] = []
@@ -326,7 +111,7 @@ def build_world(
         place = placements[k]
         if e.type not in VEHICLE_TYPES or place.lane < 0:
             continue
-        lanes = _route_lanes(resolver, k, place, e.route, ("entities", k, "route"))
+        lanes = lanes_along_route(resolver, k, place, e.route, ("entities", k, "route"))
         paths.append(
             build_path(table, lanes, place.lane_s, PATH_HORIZON_M, choose_straight, PATH_BEHIND_M)
         )
@@ -494,7 +279,7 @@ def _signals(
     return SignalController(cycles), stops
 
 
-def _attach_storyboard(world: World, scenario: sc.Scenario, resolver: _Resolver) -> None:
+def _attach_storyboard(world: World, scenario: sc.Scenario, resolver: Resolver) -> None:
     board: Storyboard | None = None
     compiler = StoryboardCompiler(world, resolver.pose, lambda: board, _route_action(resolver))
     events = []
@@ -511,7 +296,7 @@ def _attach_storyboard(world: World, scenario: sc.Scenario, resolver: _Resolver)
     world.storyboard = board
 
 
-def _route_action(resolver: _Resolver):  # noqa: ANN202
+def _route_action(resolver: Resolver):  # noqa: ANN202
     def route_to(world: World, actor: int, waypoints: tuple[sc.Position, ...]) -> None:
         slot = world.driver_slot.get(actor)
         if slot is None:
@@ -523,7 +308,10 @@ def _route_action(resolver: _Resolver):  # noqa: ANN202
             int(world.drivers.lane[slot]),
             float(world.drivers.lane_s[slot]),
         )
-        lanes = _route_lanes(resolver, actor, start, waypoints, ())
+        lanes = lanes_along_route(resolver, actor, start, waypoints, ())
         world.drivers.set_route(slot, lanes, start.lane_s)
 
     return route_to
+
+
+__all__ = ["build_world", "load_network", "vehicle_params"]

@@ -6,6 +6,9 @@ outside, the motion models (one vectorised step per model), scripted
 trajectories, localisation, collisions, off-road checks and the recorder.
 The world holds no global state and draws randomness only from its own
 generator, so the same scenario, seed and stack give a bit-identical trace.
+The records it is built from live in :mod:`gauntlet.world.actors` (and are
+re-exported here); the commands of behaviour-driven actors are written by
+:mod:`gauntlet.world.behaviour_control`.
 """
 
 from __future__ import annotations
@@ -16,12 +19,20 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from gauntlet.agents.drivers import LaneDrivers, Obstacles, StopLines
+from gauntlet.agents.drivers import LaneDrivers, StopLines
 from gauntlet.agents.paths import LaneTable
 from gauntlet.agents.stack import Control, EgoState, ObjectList
 from gauntlet.agents.walkers import Walkers
-from gauntlet.dynamics.base import HEADING, SPEED, MotionModel, X, Y
+from gauntlet.dynamics.base import HEADING, SPEED, X, Y
 from gauntlet.maps.network import RoadNetwork
+from gauntlet.world.actors import (
+    ActorInfo,
+    CollisionEvent,
+    MotionGroup,
+    ScriptedMotion,
+    SignalStop,
+)
+from gauntlet.world.behaviour_control import command_behaviours, yaw_rate_for
 from gauntlet.world.collision import overlapping_pairs
 from gauntlet.world.recorder import Recorder
 from gauntlet.world.signals import RED, YELLOW, SignalController
@@ -35,71 +46,6 @@ VEHICLE_TYPES = frozenset({"car", "truck", "bus", "motorcycle", "bicycle"})
 OBSERVATION_RANGE_M = 150.0
 #: How often behaviour models (traffic drivers, walkers) decide; commands hold in between.
 BEHAVIOUR_INTERVAL_S = 0.1
-#: Gains turning a vehicle onto a walk path's desired velocity (1/s).
-WALK_SPEED_GAIN = 1.5
-WALK_HEADING_GAIN = 2.0
-
-
-@dataclass(frozen=True)
-class ActorInfo:
-    """Static facts about one actor."""
-
-    id: int
-    name: str
-    type: str
-    length_m: float
-    width_m: float
-    height_m: float
-    wheelbase_m: float
-
-
-@dataclass
-class MotionGroup:
-    """Actors that share one motion model, stepped together."""
-
-    model: MotionModel
-    actors: np.ndarray
-    state: np.ndarray
-    control: np.ndarray
-    #: Driver slot per actor (-1: driven from outside); filled on first use.
-    driver_slots: np.ndarray | None = None
-
-    @property
-    def steer_is_yaw_rate(self) -> bool:
-        """Whether the model takes a yaw rate where vehicle controls give a steering angle."""
-        return self.model.CONTROL_FIELDS[1].startswith("yaw_rate")
-
-
-@dataclass(frozen=True)
-class CollisionEvent:
-    """First contact between two actors."""
-
-    time_s: float
-    a: int
-    b: int
-
-
-@dataclass
-class ScriptedMotion:
-    """A timed polyline an actor follows exactly (storyboard FollowTrajectory).
-
-    ``h`` holds headings to interpolate between vertices; ``None`` means the
-    heading is the direction of the current segment.
-    """
-
-    t: np.ndarray
-    x: np.ndarray
-    y: np.ndarray
-    h: np.ndarray | None = None
-
-
-@dataclass(frozen=True)
-class SignalStop:
-    """Where a signal holds traffic: lane index in the lane table, lane-frame s."""
-
-    signal_id: str
-    lane: int
-    lane_s: float
 
 
 @dataclass
@@ -284,7 +230,7 @@ class World:
                 group = self.groups[g]
                 group.control[row] = (control.accel_mps2, control.steer_rad)
                 if group.steer_is_yaw_rate:
-                    group.control[row, 1] = self._yaw_rate_for(actor, control.steer_rad)
+                    group.control[row, 1] = yaw_rate_for(self, actor, control.steer_rad)
         v_before, h_before = self.v.copy(), self.h.copy()
         for group in self.groups:
             group.state = group.model.step(group.state, group.control, self.dt)
@@ -317,84 +263,7 @@ class World:
             stops = StopLines(self._stop_lane[held], self._stop_s[held], yellow[held])
         else:
             stops = StopLines.none()
-        ob = self.obstacle_ids
-        if len(ob):
-            vel = np.stack(
-                (self.v[ob] * np.cos(self.h[ob]), self.v[ob] * np.sin(self.h[ob])), axis=1
-            )
-            obstacles = Obstacles(
-                np.stack((self.x[ob], self.y[ob]), axis=1), vel, self.radius[ob], ob
-            )
-        else:
-            obstacles = Obstacles.none()
-        accel, steer = self.drivers.controls(
-            self.time_s, self.x, self.y, self.h, self.v, obstacles, stops
-        )
-        for group in self.groups:
-            if group.model.CONTROL_FIELDS[0].startswith("accel"):
-                slots = self._slots_of(group)
-                mask = slots >= 0
-                group.control[mask, 0] = accel[slots[mask]]
-                group.control[mask, 1] = steer[slots[mask]]
-                if group.steer_is_yaw_rate:
-                    actors = group.actors[mask]
-                    group.control[mask, 1] = self._yaw_rate_for(actors, steer[slots[mask]])
-        if self.walkers.walkers:
-            veh = np.flatnonzero(self.is_vehicle)
-            vxy = np.stack((self.x[veh], self.y[veh]), axis=1)
-            vvel = np.stack(
-                (self.v[veh] * np.cos(self.h[veh]), self.v[veh] * np.sin(self.h[veh])), axis=1
-            )
-            on_road = ~self.off_road
-            for actor, (vx, vy) in self.walkers.velocity_commands(
-                self.x, self.y, vxy, vvel, on_road
-            ).items():
-                g = self.group_of[actor]
-                if g < 0:
-                    continue
-                group = self.groups[g]
-                if group.model.CONTROL_FIELDS[0].startswith("vx"):
-                    group.control[self.row_of[actor]] = (vx, vy)
-                else:
-                    group.control[self.row_of[actor]] = self._vehicle_command_towards(
-                        actor, vx, vy, group
-                    )
-
-    def _vehicle_command_towards(
-        self, actor: int, vx: float, vy: float, group: MotionGroup
-    ) -> tuple[float, float]:
-        """Acceleration and steering (or yaw rate) that turn a vehicle onto a desired velocity.
-
-        Used when a vehicle (a cyclist, say) follows walk waypoints: speed by a
-        proportional law, heading by a yaw rate proportional to the heading error.
-        """
-        speed = float(np.hypot(vx, vy))
-        accel = WALK_SPEED_GAIN * (speed - float(self.v[actor]))
-        if speed < 1e-6:
-            return accel, 0.0
-        error = (np.arctan2(vy, vx) - self.h[actor] + np.pi) % (2 * np.pi) - np.pi
-        yaw_rate = WALK_HEADING_GAIN * error
-        if group.steer_is_yaw_rate:
-            return accel, float(yaw_rate)
-        wheelbase = max(float(self.wheelbase[actor]), 0.5)
-        return accel, float(np.arctan(wheelbase * yaw_rate / max(float(self.v[actor]), 0.5)))
-
-    def _yaw_rate_for(self, actor: int | np.ndarray, steer: float | np.ndarray) -> np.ndarray:
-        """Yaw rate a bicycle of the actor's wheelbase turns at under ``steer``."""
-        wheelbase = np.maximum(self.wheelbase[actor], 0.5)
-        return self.v[actor] * np.tan(steer) / wheelbase
-
-    def _slots_of(self, group: MotionGroup) -> np.ndarray:
-        """Driver slot of each of the group's actors; -1 for those driven from outside."""
-        if group.driver_slots is None:
-            group.driver_slots = np.array(
-                [
-                    -1 if int(a) in self.external else self.driver_slot.get(int(a), -1)
-                    for a in group.actors
-                ],
-                dtype=np.int64,
-            )
-        return group.driver_slots
+        command_behaviours(self, stops)
 
     def decide_now(self) -> None:
         """Let behaviour models decide on the next step (after a storyboard action)."""
@@ -402,19 +271,7 @@ class World:
 
     def _apply_scripts(self) -> None:
         for actor, m in list(self.scripted.items()):
-            t = self.time_s
-            x = float(np.interp(t, m.t, m.x))
-            y = float(np.interp(t, m.t, m.y))
-            k = int(np.clip(np.searchsorted(m.t, t, side="right") - 1, 0, len(m.t) - 2))
-            if m.h is not None:
-                h = float(np.interp(t, m.t, np.unwrap(m.h)))
-            else:
-                h = float(np.arctan2(m.y[k + 1] - m.y[k], m.x[k + 1] - m.x[k]))
-            seg = np.hypot(m.x[k + 1] - m.x[k], m.y[k + 1] - m.y[k]) / max(
-                m.t[k + 1] - m.t[k], 1e-9
-            )
-            speed = float(seg) if t < m.t[-1] else 0.0
-            self.set_pose(actor, x, y, h, speed)
+            self.set_pose(actor, *m.pose_at(self.time_s))
 
     def _freeze_crashed(self) -> None:
         for actor in self.stopped_by_collision:
@@ -499,3 +356,9 @@ class World:
             length=self.length[sel],
             width=self.width[sel],
         )
+
+
+__all__ = [
+    "OBSERVATION_RANGE_M", "VEHICLE_TYPES", "ActorInfo", "CollisionEvent", "MotionGroup",
+    "ScriptedMotion", "SignalStop", "World",
+]  # fmt: skip
