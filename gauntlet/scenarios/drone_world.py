@@ -12,14 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from gauntlet.scenarios.literals import XY, XYZ, Rectangle
 from gauntlet.scenarios.spec import param
-
-#: A point in plan ``[x, y]``, m.
-XY = tuple[float, float]
-#: A point or vector in space ``[x, y, z]`` (or three sizes, or a velocity).
-XYZ = tuple[float, float, float]
-#: A rectangle ``[x_min, y_min, x_max, y_max]``, m.
-Rectangle = tuple[float, float, float, float]
 
 # --------------------------------------------------------------------------- obstacles
 

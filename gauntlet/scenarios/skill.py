@@ -36,6 +36,7 @@ from typing import ClassVar, Literal
 
 from gauntlet.scenarios.domains import DomainCategory, MissionHeader
 from gauntlet.scenarios.errors import ScenarioError, error_at
+from gauntlet.scenarios.literals import XY, XYZ
 from gauntlet.scenarios.spec import param
 
 RobotName = Literal["kuka_iiwa", "panda", "xarm6", "ur5e", "kinova_gen3"]
@@ -50,7 +51,7 @@ class SceneObject:
 
     name: str = param(doc="Name steps and goals refer to.")
     shape: Literal["box", "cylinder"] = param("box", doc="Collision shape.")
-    size_m: tuple[float, ...] = param(
+    size_m: XYZ = param(
         doc="Box: x, y, z edge lengths; cylinder: diameter, diameter, height (m).",
         factory=lambda: (0.04, 0.04, 0.04),
     )
@@ -73,10 +74,8 @@ class Zone:
 
     KIND: ClassVar[str] = "zone"
     name: str = param(doc="Fixture name.")
-    position_m: tuple[float, ...] = param(
-        doc="x, y of the centre (m).", factory=lambda: (0.45, 0.0)
-    )
-    size_m: tuple[float, ...] = param(doc="x, y extent (m).", factory=lambda: (0.1, 0.1))
+    position_m: XY = param(doc="x, y of the centre (m).", factory=lambda: (0.45, 0.0))
+    size_m: XY = param(doc="x, y extent (m).", factory=lambda: (0.1, 0.1))
 
 
 @dataclass(frozen=True)
@@ -85,10 +84,8 @@ class Bin:
 
     KIND: ClassVar[str] = "bin"
     name: str = param(doc="Fixture name.")
-    position_m: tuple[float, ...] = param(
-        doc="x, y of the centre (m).", factory=lambda: (0.45, 0.0)
-    )
-    size_m: tuple[float, ...] = param(doc="Inner x, y extent (m).", factory=lambda: (0.2, 0.2))
+    position_m: XY = param(doc="x, y of the centre (m).", factory=lambda: (0.45, 0.0))
+    size_m: XY = param(doc="Inner x, y extent (m).", factory=lambda: (0.2, 0.2))
     wall_height_m: float = param(0.08, doc="Height of the walls (m).", gt=0.0, le=0.3)
 
 
@@ -98,10 +95,8 @@ class Pallet:
 
     KIND: ClassVar[str] = "pallet"
     name: str = param(doc="Fixture name.")
-    position_m: tuple[float, ...] = param(
-        doc="x, y of the centre (m).", factory=lambda: (0.45, 0.0)
-    )
-    size_m: tuple[float, ...] = param(doc="x, y extent (m).", factory=lambda: (0.2, 0.2))
+    position_m: XY = param(doc="x, y of the centre (m).", factory=lambda: (0.45, 0.0))
+    size_m: XY = param(doc="x, y extent (m).", factory=lambda: (0.2, 0.2))
     height_m: float = param(0.02, doc="Deck height above the table (m).", gt=0.0, le=0.2)
 
 
@@ -111,9 +106,7 @@ class Hole:
 
     KIND: ClassVar[str] = "hole"
     name: str = param(doc="Fixture name.")
-    position_m: tuple[float, ...] = param(
-        doc="x, y of the hole axis (m).", factory=lambda: (0.45, 0.0)
-    )
+    position_m: XY = param(doc="x, y of the hole axis (m).", factory=lambda: (0.45, 0.0))
     width_m: float = param(0.036, doc="Inner width of the square hole (m).", gt=0.0, le=0.1)
     depth_m: float = param(0.05, doc="Depth of the hole (m).", gt=0.0, le=0.2)
 
@@ -124,7 +117,7 @@ class Drawer:
 
     KIND: ClassVar[str] = "drawer"
     name: str = param(doc="Fixture name.")
-    position_m: tuple[float, ...] = param(
+    position_m: XY = param(
         doc="x, y of the drawer front's centre when closed (m).", factory=lambda: (0.55, 0.0)
     )
     travel_m: float = param(0.2, doc="How far the drawer opens (m).", gt=0.0, le=0.4)
@@ -140,7 +133,7 @@ class Valve:
 
     KIND: ClassVar[str] = "valve"
     name: str = param(doc="Fixture name.")
-    position_m: tuple[float, ...] = param(doc="x, y of the axis (m).", factory=lambda: (0.5, 0.0))
+    position_m: XY = param(doc="x, y of the axis (m).", factory=lambda: (0.5, 0.0))
     radius_m: float = param(0.08, doc="Distance of the knob from the axis (m).", gt=0.02, le=0.2)
     height_m: float = param(0.08, doc="Height of the wheel above the table (m).", gt=0.0, le=0.3)
     friction_nm: float = param(0.2, doc="Dry friction torque of the spindle (N m).", ge=0.0)
@@ -367,7 +360,7 @@ class SkillScenario(MissionHeader):
     helper_robot: RobotName | None = param(
         None, doc="A second arm facing the first across the table (hand-overs)."
     )
-    helper_base_m: tuple[float, ...] = param(
+    helper_base_m: XY = param(
         doc="x, y of the helper arm's base (m); it faces -x.", factory=lambda: (1.0, 0.0)
     )
     objects: tuple[SceneObject, ...] = param(doc="Free objects on the table.", factory=tuple)
@@ -391,22 +384,9 @@ class SkillScenario(MissionHeader):
             if name in names[:i]:
                 errors.append(error_at(self.source, (), f"scene name {name!r} is used twice"))
         for i, obj in enumerate(self.objects):
-            if len(obj.size_m) != 3:
-                errors.append(
-                    error_at(self.source, ("objects", i, "size_m"), "expected 3 numbers (x, y, z)")
-                )
             if len(obj.position_m) not in (2, 3):
                 errors.append(
                     error_at(self.source, ("objects", i, "position_m"), "expected 2 or 3 numbers")
-                )
-        for i, fix in enumerate(self.fixtures):
-            if len(fix.position_m) != 2:
-                errors.append(
-                    error_at(
-                        self.source,
-                        ("fixtures", i, fix.KIND, "position_m"),
-                        "expected 2 numbers (x, y)",
-                    )
                 )
         if any(getattr(s, "arm", "main") == "helper" for s in self.steps) and not self.helper_robot:
             errors.append(

@@ -16,13 +16,10 @@ from typing import ClassVar, Literal
 
 from gauntlet.scenarios.domains import DomainCategory, MissionHeader
 from gauntlet.scenarios.errors import ScenarioError, error_at
+from gauntlet.scenarios.literals import XY, Rectangle
 from gauntlet.scenarios.spec import param
 
 NodeKind = Literal["drone", "usv", "agv", "amphibious"]
-#: A point or vector in plan ``(x, y)``.
-XY = tuple[float, float]
-#: A box in plan ``(x_min, y_min, x_max, y_max)``, m.
-Rectangle = tuple[float, float, float, float]
 
 
 @dataclass(frozen=True)
