@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-GRAVITY_MPS2 = 9.81
+from gauntlet.dynamics.tyres import GRAVITY_MPS2
 
 
 @dataclass(frozen=True)

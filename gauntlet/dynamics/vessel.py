@@ -17,7 +17,7 @@ PythonVehicleSimulator): length 2.0 m, beam 1.08 m, mass 55 kg, two
 propellers at ``y = +-0.395 m``; added mass ``X_u' = -0.1 m``, ``Y_v' = -1.5 m``,
 ``N_r' = -1.7 I_z``; yaw radius of gyration ``0.25 L``; surge damping
 ``X_u = -24.4 g / U_max`` with ``U_max`` = 6 knots (3.09 m/s), so that both
-propellers at full thrust (``k_pos n_max^2`` = 119.7 N each, half of
+propellers at full thrust (``k_pos n_max^2`` = 119.6 N each, half of
 24.4 kg-force) hold exactly ``U_max``; yaw damping from the time constant
 ``T_yaw`` = 1 s.
 """
@@ -112,6 +112,43 @@ class VesselState:
         return np.stack([c * self.u_mps - s * self.v_mps, s * self.u_mps + c * self.v_mps], axis=1)
 
 
+@dataclass(frozen=True)
+class _HullCoefficients:
+    """The constant factors of the substep's force terms, computed once per parameter set.
+
+    Each is evaluated exactly as the force expressions group it, so hoisting
+    them out of the substep leaves every result bit-identical.
+    """
+
+    m11: float
+    m22: float
+    m66: float
+    m11_minus_m22: float
+    surge: float
+    sway_quadratic: float
+    sway_linear: float
+    yaw_linear: float
+    yaw_quadratic: float
+    weight: float
+
+    @classmethod
+    def of(cls, p: VesselParams) -> _HullCoefficients:
+        m11, m22, m66 = p.mass_matrix_diagonal
+        half_rho_t = 0.5 * RHO_WATER * p.draft_m * p.crossflow_cd
+        return cls(
+            m11=m11,
+            m22=m22,
+            m66=m66,
+            m11_minus_m22=m11 - m22,
+            surge=-p.surge_damping,
+            sway_quadratic=-half_rho_t * p.length_m,
+            sway_linear=0.1 * m22,
+            yaw_linear=-(m66 / p.yaw_time_constant_s),
+            yaw_quadratic=half_rho_t * p.length_m**4 / 32.0,
+            weight=-p.mass_kg * GRAVITY_MPS2,
+        )
+
+
 class VesselFleet:
     """``n`` vessels of one parameter set, stepped together.
 
@@ -125,6 +162,7 @@ class VesselFleet:
         self.state = state
         self.max_substep_s = max_substep_s
         self.thrust_n = np.zeros((len(state.x_m), 2))
+        self._coefficients = _HullCoefficients.of(params)
 
     @property
     def size(self) -> int:
@@ -148,32 +186,44 @@ class VesselFleet:
             raise ValueError(f"VesselFleet: dt must be > 0, got {dt!r}")
         count = max(1, math.ceil(dt / self.max_substep_s - 1e-9))
         h = dt / count
+        # What holds over the whole step: the current, the wind and the mean wave drift.
+        cur = np.zeros(2) if current_mps is None else np.asarray(current_mps, dtype=np.float64)
+        wind = None if wind_mps is None else np.asarray(wind_mps, dtype=np.float64)
+        if waves is not None and waves.calm:
+            waves = None
+        drift = None if waves is None else waves.mean_drift_force_n(self.params.beam_m)[None, :]
         for k in range(count):
-            self._substep(h, time_s + k * h, current_mps, wind_mps, waves)
+            self._substep(h, time_s + k * h, cur, wind, waves, drift)
 
-    def _substep(self, h, time_s, current, wind, waves) -> None:
-        p, s = self.params, self.state
-        m11, m22, m66 = p.mass_matrix_diagonal
+    def _substep(
+        self,
+        h: float,
+        time_s: float,
+        cur: np.ndarray,
+        wind: np.ndarray | None,
+        waves: WaveField | None,
+        drift: np.ndarray | None,
+    ) -> None:
+        p, s, k = self.params, self.state, self._coefficients
+        m11, m22, m66 = k.m11, k.m22, k.m66
         c, sn = np.cos(s.heading_rad), np.sin(s.heading_rad)
-        cur = np.zeros(2) if current is None else np.asarray(current, dtype=np.float64)
         uc = c * cur[0] + sn * cur[1]
         vc = -sn * cur[0] + c * cur[1]
         ur, vr, r = s.u_mps - uc, s.v_mps - vc, s.r_radps
         # Coriolis and centripetal terms of M (rigid body + added mass), x_g = 0.
         cx = m22 * vr * r
         cy = -m11 * ur * r
-        cn = (m11 - m22) * ur * vr
+        cn = k.m11_minus_m22 * ur * vr
         # Damping: linear surge and yaw, quadratic cross-flow drag in sway and yaw.
-        half_rho_t = 0.5 * RHO_WATER * p.draft_m * p.crossflow_cd
-        dx = -p.surge_damping * ur
-        dy = -half_rho_t * p.length_m * np.abs(vr) * vr - 0.1 * m22 * vr
-        dn = -(m66 / p.yaw_time_constant_s) * r - half_rho_t * p.length_m**4 / 32.0 * np.abs(r) * r
+        dx = k.surge * ur
+        dy = k.sway_quadratic * np.abs(vr) * vr - k.sway_linear * vr
+        dn = k.yaw_linear * r - k.yaw_quadratic * np.abs(r) * r
         port, stbd = self.thrust_n[:, 0], self.thrust_n[:, 1]
         fx = port + stbd + cx + dx
         fy = cy + dy
         fn = p.propeller_y_m * (stbd - port) + cn + dn
         if wind is not None:
-            wx, wy = np.asarray(wind, dtype=np.float64)
+            wx, wy = wind
             # Air velocity relative to the vessel, body frame.
             vw = s.velocity_world()
             rx, ry = wx - vw[:, 0], wy - vw[:, 1]
@@ -182,10 +232,10 @@ class VesselFleet:
             q = 0.5 * RHO_AIR * np.hypot(ru, rv)
             fx = fx + q * 0.7 * p.wind_area_front_m2 * ru
             fy = fy + q * 0.9 * p.wind_area_side_m2 * rv
-        if waves is not None and not waves.calm:
+        if waves is not None and drift is not None:
             xy = np.stack([s.x_m, s.y_m], axis=1)
-            force = -p.mass_kg * GRAVITY_MPS2 * waves.slope(xy, time_s)
-            force = force + waves.mean_drift_force_n(p.beam_m)[None, :]
+            force = k.weight * waves.slope(xy, time_s)
+            force = force + drift
             fx = fx + c * force[:, 0] + sn * force[:, 1]
             fy = fy - sn * force[:, 0] + c * force[:, 1]
         # The current is uniform and steady, so d(nu_c)/dt in the body frame is r x nu_c.

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-GRAVITY_MPS2 = 9.81
+from gauntlet.dynamics.tyres import GRAVITY_MPS2
+
 #: Density of sea water, kg/m^3.
 RHO_WATER = 1025.0
 
@@ -97,6 +98,8 @@ class WaveField:
         self.wavenumber_radpm = self.omega_radps**2 / GRAVITY_MPS2
         self.phase_rad = rng.uniform(0.0, 2.0 * math.pi, n)
         self.direction = np.array([math.cos(sea.direction_rad), math.sin(sea.direction_rad)])
+        #: Slope amplitude of each component ``a_k k_k`` (dimensionless).
+        self._slope_amplitude = self.amplitude_m * self.wavenumber_radpm
 
     @property
     def calm(self) -> bool:
@@ -119,7 +122,7 @@ class WaveField:
         """Surface gradient ``(n, 2)`` (dimensionless) at positions ``xy_m`` ``(n, 2)``."""
         if self.calm:
             return np.zeros((len(xy_m), 2))
-        s = np.sin(self._arguments(xy_m, time_s)) @ (self.amplitude_m * self.wavenumber_radpm)
+        s = np.sin(self._arguments(xy_m, time_s)) @ self._slope_amplitude
         return s[:, None] * self.direction[None, :]
 
     def mean_drift_force_n(self, beam_m: float, coefficient: float = 0.1) -> np.ndarray:

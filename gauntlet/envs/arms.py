@@ -3,7 +3,7 @@
 Ids: ``gauntlet/ArmReach-v0``, ``gauntlet/ArmPush-v0``, ``gauntlet/ArmPickPlace-v0``,
 ``gauntlet/ArmPegInsert-v0``. Keyword arguments of ``gymnasium.make``:
 
-* ``robot``: one of :data:`gauntlet.skills.robots.ROBOTS` (default ``panda``);
+* ``robot``: one of :data:`gauntlet.skills.robot_specs.ROBOTS` (default ``panda``);
 * ``action_mode``: ``"ee"`` (TCP displacement dx, dy, dz in [-1, 1] x 30 mm, plus a
   gripper command, > 0 opens) or ``"joint"`` (joint-angle change per joint in
   [-1, 1] x 0.1 rad, plus the gripper command);
@@ -93,7 +93,7 @@ class ArmEnv(gymnasium.Env):
         render_mode: str | None = None,
         randomise: bool = False,
     ) -> None:
-        from gauntlet.skills.robots import robot_spec
+        from gauntlet.skills.robot_specs import robot_spec
 
         if task not in TASKS:
             raise ValueError(f"task {task!r}: expected one of {', '.join(TASKS)}")
@@ -139,11 +139,12 @@ class ArmEnv(gymnasium.Env):
     # ------------------------------------------------------------------ physics
     def _build(self) -> None:
         from gauntlet.skills._pybullet import pb
+        from gauntlet.skills.bodies import box, compound_boxes, peg_hole_parts, set_gravity
         from gauntlet.skills.robots import Robot
 
         self._pb = pb
         c = self._client = pb.connect(pb.DIRECT)
-        pb.setGravity(0, 0, -9.81, physicsClientId=c)
+        set_gravity(c)
         pb.setPhysicsEngineParameter(
             fixedTimeStep=1.0 / CONTROL_HZ,
             numSubSteps=SUBSTEPS,
@@ -154,20 +155,13 @@ class ArmEnv(gymnasium.Env):
         self.robot = Robot(c, self.spec_robot, (0, 0, 0), 0.0, (0.45, 0.0, 0.25))
         self.object = self.table = self.hole = -1
         if self.has_object:
-            self.table = self._box((0.4, 0.5, 0.025), (0.45, 0, -0.025), 0.0, (0.6, 0.5, 0.4, 1))
+            self.table = box(c, (0.4, 0.5, 0.025), (0.45, 0, -0.025), 0.0, (0.6, 0.5, 0.4, 1))
             size = (0.015, 0.015, 0.04) if self.task == "peg_insert" else (0.02, 0.02, 0.02)
             self.object_half = size
         if self.task == "peg_insert":
-            w, d, o = 0.018, 0.05, 0.06
-            parts = [((o, (o - w) / 2, d / 2), (0, s * (w + o) / 2, d / 2)) for s in (-1, 1)]
-            parts += [(((o - w) / 2, w, d / 2), (s * (w + o) / 2, 0, d / 2)) for s in (-1, 1)]
-            col = pb.createCollisionShapeArray(
-                [pb.GEOM_BOX] * 4,
-                halfExtents=[p[0] for p in parts],
-                collisionFramePositions=[p[1] for p in parts],
-                physicsClientId=c,
-            )
-            self.hole = pb.createMultiBody(0, col, -1, (0.45, 0.15, 0), physicsClientId=c)
+            d = 0.05
+            grey = (0.55, 0.55, 0.6, 1)
+            self.hole = compound_boxes(c, peg_hole_parts(0.018, d), (0.45, 0.15, 0), grey)
             self.hole_depth = d
         vis = pb.createVisualShape(
             pb.GEOM_SPHERE, radius=0.02, rgbaColor=(0.2, 0.9, 0.2, 0.6), physicsClientId=c
@@ -181,12 +175,6 @@ class ArmEnv(gymnasium.Env):
         self.robot.reset_joints(self.home, opening_m=2 * self.spec_robot.finger_max_m)
         self._snapshot = pb.saveState(physicsClientId=c)
 
-    def _box(self, half, pos, mass, rgba) -> int:
-        pb, c = self._pb, self._client
-        col = pb.createCollisionShape(pb.GEOM_BOX, halfExtents=half, physicsClientId=c)
-        vis = pb.createVisualShape(pb.GEOM_BOX, halfExtents=half, rgbaColor=rgba, physicsClientId=c)
-        return pb.createMultiBody(mass, col, vis, pos, physicsClientId=c)
-
     # ------------------------------------------------------------------ gymnasium API
     def reset(self, *, seed: int | None = None, options: dict | None = None) -> tuple[dict, dict]:
         super().reset(seed=seed)
@@ -198,6 +186,8 @@ class ArmEnv(gymnasium.Env):
         return obs, self._info(obs)
 
     def _reset_sim(self) -> None:
+        from gauntlet.skills.bodies import box
+
         if self._client < 0:
             self._build()
         pb, c, rng = self._pb, self._client, self.np_random
@@ -220,7 +210,7 @@ class ArmEnv(gymnasium.Env):
             obj_xy = rng.uniform([0.38, -0.12], [0.52, 0.12])
             h = self.object_half[2]
             # A new body each episode: no contact history carries over from the last one.
-            self.object = self._box(self.object_half, (*obj_xy, h), 0.1, (0.85, 0.3, 0.2, 1))
+            self.object = box(c, self.object_half, (*obj_xy, h), 0.1, (0.85, 0.3, 0.2, 1))
             pb.changeDynamics(self.object, -1, lateralFriction=0.8, physicsClientId=c)
             if self.task == "push":
                 goal_xy = obj_xy + rng.uniform(-0.1, 0.1, 2)
@@ -249,22 +239,23 @@ class ArmEnv(gymnasium.Env):
 
     def _perturb(self, rng: np.random.Generator) -> None:
         """Domain randomisation of this episode (nominal values when ``randomise`` is off)."""
+        from gauntlet.skills.bodies import perturbed
+
         pb, c = self._pb, self._client
         r = RANDOMISATION if self.randomise else {k: 0.0 for k in RANDOMISATION}
-        scale = lambda spread: float(rng.uniform(1 - spread, 1 + spread)) if spread else 1.0  # noqa: E731
         for j, damping in zip(self.robot.arm_joints, self.nominal_damping, strict=True):
             pb.changeDynamics(
                 self.robot.body,
                 j,
-                jointDamping=damping * scale(r["damping_rel"]),
+                jointDamping=perturbed(rng, damping, r["damping_rel"]),
                 physicsClientId=c,
             )
         if self.object >= 0:
             pb.changeDynamics(
                 self.object,
                 -1,
-                mass=0.1 * scale(r["mass_rel"]),
-                lateralFriction=0.8 * scale(r["friction_rel"]),
+                mass=perturbed(rng, 0.1, r["mass_rel"]),
+                lateralFriction=perturbed(rng, 0.8, r["friction_rel"]),
                 physicsClientId=c,
             )
         latency_steps = int(rng.integers(0, 2)) if self.randomise else 0
@@ -275,32 +266,12 @@ class ArmEnv(gymnasium.Env):
         self._pending: list[np.ndarray] = [hold] * latency_steps
 
     def _attach(self) -> None:
-        pb, c = self._pb, self._client
+        from gauntlet.skills.bodies import grip
+
         r = self.robot
-        if r.palm >= 0:
-            s = pb.getLinkState(r.gripper_body, r.palm, physicsClientId=c)
-            palm_pos, palm_orn = s[0], s[1]
-        else:
-            palm_pos, palm_orn = pb.getBasePositionAndOrientation(r.gripper_body, physicsClientId=c)
-        obj_pos, obj_orn = pb.getBasePositionAndOrientation(self.object, physicsClientId=c)
-        inv = pb.invertTransform(palm_pos, palm_orn)
-        rel_pos, rel_orn = pb.multiplyTransforms(inv[0], inv[1], obj_pos, obj_orn)
-        self.grip_constraint = pb.createConstraint(
-            r.gripper_body,
-            r.palm,
-            self.object,
-            -1,
-            pb.JOINT_FIXED,
-            (0, 0, 0),
-            rel_pos,
-            (0, 0, 0),
-            parentFrameOrientation=rel_orn,
-            physicsClientId=c,
-        )
-        pb.changeConstraint(
-            self.grip_constraint,
-            maxForce=2 * 0.8 * self.spec_robot.finger_force_n,
-            physicsClientId=c,
+        max_force_n = 2 * 0.8 * self.spec_robot.finger_force_n
+        self.grip_constraint = grip(
+            self._client, r.gripper_body, r.palm, self.object, -1, max_force_n
         )
 
     def step(self, action: np.ndarray) -> tuple[dict, float, bool, bool, dict]:

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -29,36 +27,24 @@ def library_skill_files() -> list[Path]:
     return sorted((library_root() / "skill").glob("*.yaml"))
 
 
-def _run_one(args: tuple[str, int]) -> tuple[str, str, bool, float, float]:
-    from gauntlet.scenarios.files import load_file
-    from gauntlet.skills.run import execute_skill
-
-    file, index = args
-    scenario = load_file(file)[index]
-    run = execute_skill(scenario, scenario.seed)
-    return scenario.name, scenario.robot, run.success, run.time_s, run.max_contact_force_n
-
-
 def measure_success_rates(
     files: Iterable[Path] | None = None, jobs: int | None = None
 ) -> dict[str, Any]:
     """Run every concrete skill scenario; per skill and robot: success, time (s), force (N)."""
     from gauntlet import __version__
-    from gauntlet.scenarios.files import load_file
+    from gauntlet.skills.batch import library_jobs, run_skill_jobs
 
     work = []
     for f in files or library_skill_files():
-        work += [(str(f), i) for i in range(len(load_file(f)))]
-    jobs = jobs or min(2, os.cpu_count() or 1)
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        results = list(pool.map(_run_one, work))
+        work += library_jobs(str(f))
+    results = run_skill_jobs(work, jobs)
     skills: dict[str, dict[str, Any]] = {}
-    for name, robot, ok, time_s, force in results:
-        entry = skills.setdefault(name, {"robots": {}})
-        entry["robots"][robot] = {
-            "success": ok,
-            "time_s": round(time_s, 3),
-            "max_contact_force_n": round(force, 1),
+    for r in results:
+        entry = skills.setdefault(r.name, {"robots": {}})
+        entry["robots"][r.robot] = {
+            "success": r.success,
+            "time_s": round(r.time_s, 3),
+            "max_contact_force_n": round(r.max_contact_force_n, 1),
         }
     for entry in skills.values():
         runs = entry["robots"].values()
@@ -83,7 +69,7 @@ def skill_catalog(rates: dict[str, Any] | None = None) -> dict[str, Any]:
     from gauntlet.scenarios.files import load_file
     from gauntlet.skills.planner import describe_plan
     from gauntlet.skills.primitives import primitive_names
-    from gauntlet.skills.robots import ROBOTS
+    from gauntlet.skills.robot_specs import ROBOTS
 
     rates = rates if rates is not None else load_rates()
     measured = rates.get("skills", {})

@@ -1,11 +1,9 @@
-"""Robot arms by name: loading into a pybullet client, joint control, IK, the gripper.
+"""Robot arms in a pybullet client: loading, joint control, IK, the gripper.
 
-Five arms ship (:data:`ROBOTS`): KUKA LBR iiwa 14, Franka Panda and UFactory
-xArm6 from ``pybullet_data``; Universal Robots UR5e and Kinova Gen3 from the
-URDFs in ``assets/robots/`` (written from published DH tables, see
-:mod:`gauntlet.skills.robot_models`). Arms without a gripper of their own get
-the two-finger parallel gripper of ``assets/robots/parallel_gripper.urdf``,
-held on the flange by a fixed constraint.
+The arms by name (:data:`ROBOTS`, :func:`robot_spec`) are defined in
+:mod:`gauntlet.skills.robot_specs` and importable from here too. Arms
+without a gripper of their own get the two-finger parallel gripper, held on
+the flange by a fixed constraint.
 
 Every :class:`Robot` lives in one pybullet client (``client``) that its
 caller owns; nothing here touches pybullet's default client. The tool centre
@@ -17,162 +15,36 @@ the table.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
-import pybullet_data
 
-from gauntlet.library import assets_root
 from gauntlet.skills._pybullet import pb
+from gauntlet.skills.bodies import fixed_joint
+from gauntlet.skills.robot_specs import (
+    GRIPPER_TCP_M,
+    GRIPPER_URDF,
+    ROBOTS,
+    RobotSpec,
+    UnknownRobotError,
+    model_path,
+    robot_spec,
+)
 
-
-@dataclass(frozen=True)
-class RobotSpec:
-    """How to load and drive one arm model.
-
-    Attributes:
-        name: Registry name.
-        title: Maker and model.
-        urdf: ``pybullet_data:<path>`` or ``assets:<path>``.
-        dof: Number of arm joints (revolute, in chain order).
-        tcp_link: Link whose frame is the TCP, on the arm (``None``: on the attached gripper).
-        flange_link: The last arm link (the attached gripper hangs here).
-        finger_joints: The two finger joints (on the arm, or on the attached gripper).
-        finger_max_m: Travel of each finger, m (the opening is twice this).
-        finger_force_n: Force of each finger, N.
-        seed_rad: Joint angles the home-pose IK starts from, rad.
-        reach_m: Published reach, m.
-        source: Where the model comes from.
-        palm_link: The link a grasped object is held by (when the gripper is the arm's own).
-        mount_m: Where the base sits relative to the cell's base position (m, base frame):
-            the tall iiwa stands 0.15 m further back to work near the table with its elbow free.
-    """
-
-    name: str
-    title: str
-    urdf: str
-    dof: int
-    tcp_link: str | None
-    flange_link: str
-    finger_joints: tuple[str, str]
-    finger_max_m: float
-    finger_force_n: float
-    seed_rad: tuple[float, ...]
-    reach_m: float
-    source: str
-    palm_link: str = "palm"
-    mount_m: tuple[float, float, float] = (0.0, 0.0, 0.0)
+__all__ = [
+    "GRIPPER_TCP_M",
+    "GRIPPER_URDF",
+    "ROBOTS",
+    "Robot",
+    "RobotSpec",
+    "UnknownRobotError",
+    "down_quaternion",
+    "model_path",
+    "robot_spec",
+]
 
 
 #: Gain of pybullet's joint position servo (its default, 0.1, lags heavy arms).
 POSITION_GAIN = 0.3
-GRIPPER_URDF = "assets:robots/parallel_gripper.urdf"
-#: TCP offset of the parallel gripper from its palm (the flange), m along z.
-GRIPPER_TCP_M = 0.075
-
-ROBOTS: dict[str, RobotSpec] = {
-    spec.name: spec
-    for spec in (
-        RobotSpec(
-            "kuka_iiwa",
-            "KUKA LBR iiwa 14 R820",
-            "pybullet_data:kuka_iiwa/model.urdf",
-            7,
-            None,
-            "lbr_iiwa_link_7",
-            ("left_finger_joint", "right_finger_joint"),
-            0.05,
-            40.0,
-            (0.0, 0.6, 0.0, -1.5, 0.0, 1.0, 0.0),
-            0.82,
-            "pybullet_data kuka_iiwa/model.urdf (KUKA LBR iiwa 14 R820)",
-            mount_m=(-0.15, 0.0, 0.0),
-        ),
-        RobotSpec(
-            "panda",
-            "Franka Emika Panda",
-            "pybullet_data:franka_panda/panda.urdf",
-            7,
-            "panda_grasptarget",
-            "panda_link8",
-            ("panda_finger_joint1", "panda_finger_joint2"),
-            0.04,
-            40.0,
-            (0.0, -0.2, 0.0, -2.2, 0.0, 2.0, 0.785),
-            0.855,
-            "pybullet_data franka_panda/panda.urdf (Franka Emika Panda with hand)",
-            "panda_hand",
-        ),
-        RobotSpec(
-            "xarm6",
-            "UFactory xArm6",
-            "pybullet_data:xarm/xarm6_robot.urdf",
-            6,
-            None,
-            "link6",
-            ("left_finger_joint", "right_finger_joint"),
-            0.05,
-            40.0,
-            (0.0, -0.3, -0.9, 0.0, 1.2, 0.0),
-            0.7,
-            "pybullet_data xarm/xarm6_robot.urdf (UFactory xArm6)",
-        ),
-        RobotSpec(
-            "ur5e",
-            "Universal Robots UR5e",
-            "assets:robots/ur5e.urdf",
-            6,
-            "tcp",
-            "tool0",
-            ("left_finger_joint", "right_finger_joint"),
-            0.05,
-            40.0,
-            (math.pi, -1.9, 1.9, -1.57, -1.57, 0.0),
-            0.85,
-            "assets/robots/ur5e.urdf, from Universal Robots' published DH parameters",
-        ),
-        RobotSpec(
-            "kinova_gen3",
-            "Kinova Gen3 7-DOF",
-            "assets:robots/kinova_gen3.urdf",
-            7,
-            "tcp",
-            "tool0",
-            ("left_finger_joint", "right_finger_joint"),
-            0.05,
-            40.0,
-            (0.0, 0.6, 0.0, 1.8, 0.0, 0.7, 0.0),
-            0.902,
-            "assets/robots/kinova_gen3.urdf, from the Kinova Gen3 User Guide DH table",
-        ),
-    )
-}
-
-
-class UnknownRobotError(KeyError):
-    """A robot name that is not in :data:`ROBOTS`."""
-
-    def __str__(self) -> str:
-        return f"unknown robot {self.args[0]!r}; known robots: {', '.join(sorted(ROBOTS))}"
-
-
-def robot_spec(name: str) -> RobotSpec:
-    """The spec of robot ``name``; :class:`UnknownRobotError` lists the known ones."""
-    try:
-        return ROBOTS[name]
-    except KeyError:
-        raise UnknownRobotError(name) from None
-
-
-def model_path(urdf: str) -> Path:
-    """The file behind a ``pybullet_data:`` or ``assets:`` model name."""
-    origin, _, rel = urdf.partition(":")
-    if origin == "pybullet_data":
-        return Path(pybullet_data.getDataPath()) / rel
-    if origin == "assets":
-        return assets_root() / rel
-    raise ValueError(f"model {urdf!r}: expected 'pybullet_data:<path>' or 'assets:<path>'")
 
 
 def down_quaternion(yaw_rad: float = 0.0) -> tuple[float, float, float, float]:
@@ -260,19 +132,9 @@ class Robot:
             # Constraint frames are relative to the link's centre of mass.
             info = pb.getDynamicsInfo(self.body, self.flange, physicsClientId=client)
             frame_pos, frame_orn = pb.invertTransform(info[3], info[4])
-            self.mount = pb.createConstraint(
-                self.body,
-                self.flange,
-                self.gripper_body,
-                -1,
-                pb.JOINT_FIXED,
-                (0, 0, 0),
-                frame_pos,
-                (0, 0, 0),
-                parentFrameOrientation=frame_orn,
-                physicsClientId=client,
+            self.mount = fixed_joint(
+                client, self.body, self.flange, self.gripper_body, -1, frame_pos, frame_orn, 5000.0
             )
-            pb.changeConstraint(self.mount, maxForce=5000.0, physicsClientId=client)
             # The palm overlaps the flange link by construction: no contacts between them.
             for a in range(-1, pb.getNumJoints(self.body, physicsClientId=client)):
                 for g in range(-1, pb.getNumJoints(self.gripper_body, physicsClientId=client)):

@@ -16,6 +16,7 @@ import numpy as np
 
 from gauntlet.scenarios import skill as sk
 from gauntlet.skills._pybullet import pb
+from gauntlet.skills.bodies import box, compound_boxes, peg_hole_parts
 
 TABLE_TOP_M = 0.0
 COLOURS = {
@@ -53,16 +54,6 @@ class Body:
     region_half_m: np.ndarray = field(default_factory=lambda: np.zeros(2))
 
 
-def _box(
-    client: int, half: tuple[float, float, float], pos, mass: float, rgba, orn=(0, 0, 0, 1)
-) -> int:
-    col = pb.createCollisionShape(pb.GEOM_BOX, halfExtents=half, physicsClientId=client)
-    vis = pb.createVisualShape(
-        pb.GEOM_BOX, halfExtents=half, rgbaColor=rgba, physicsClientId=client
-    )
-    return pb.createMultiBody(mass, col, vis, pos, orn, physicsClientId=client)
-
-
 class Scene:
     """All bodies of one scenario's scene, by name.
 
@@ -75,7 +66,7 @@ class Scene:
     def __init__(self, client: int, scenario: sk.SkillScenario, rng: np.random.Generator) -> None:
         self.client = client
         self.items: dict[str, Body] = {}
-        self.table = _box(client, (0.8, 0.8, 0.025), (0.5, 0.0, -0.025), 0.0, (0.6, 0.5, 0.4, 1))
+        self.table = box(client, (0.8, 0.8, 0.025), (0.5, 0.0, -0.025), 0.0, (0.6, 0.5, 0.4, 1))
         pb.changeDynamics(self.table, -1, lateralFriction=0.6, physicsClientId=client)
         for fixture in scenario.fixtures:
             self.items[fixture.name] = self._fixture(fixture)
@@ -97,7 +88,7 @@ class Scene:
         orn = pb.getQuaternionFromEuler((0, 0, obj.yaw_rad))
         pos = (x, y, TABLE_TOP_M + base + sz / 2)
         if obj.shape == "box":
-            body = _box(c, (sx / 2, sy / 2, sz / 2), pos, obj.mass_kg, rgba, orn)
+            body = box(c, (sx / 2, sy / 2, sz / 2), pos, obj.mass_kg, rgba, orn)
         else:
             col = pb.createCollisionShape(
                 pb.GEOM_CYLINDER, radius=sx / 2, height=sz, physicsClientId=c
@@ -139,7 +130,7 @@ class Scene:
             parts = [((hx + t, hy + t, t / 2), (0, 0, t / 2))]
             parts += [((t / 2, hy + t, h / 2), (s * (hx + t / 2), 0, h / 2)) for s in (-1, 1)]
             parts += [((hx, t / 2, h / 2), (0, s * (hy + t / 2), h / 2)) for s in (-1, 1)]
-            body = self._compound(parts, (x, y, 0.0), grey)
+            body = compound_boxes(c, parts, (x, y, 0.0), grey)
             return Body(
                 f.name,
                 body,
@@ -151,7 +142,7 @@ class Scene:
             )
         if isinstance(f, sk.Pallet):
             hx, hy = f.size_m[0] / 2, f.size_m[1] / 2
-            body = _box(
+            body = box(
                 c, (hx, hy, f.height_m / 2), (x, y, f.height_m / 2), 0.0, (0.7, 0.55, 0.3, 1)
             )
             return Body(
@@ -163,14 +154,8 @@ class Scene:
                 region_half_m=np.array([hx, hy]),
             )
         if isinstance(f, sk.Hole):
-            w, d, outer = f.width_m / 2, f.depth_m, 0.06
-            parts = [
-                ((outer, (outer - w) / 2, d / 2), (0, s * (w + outer) / 2, d / 2)) for s in (-1, 1)
-            ]
-            parts += [
-                (((outer - w) / 2, w, d / 2), (s * (w + outer) / 2, 0, d / 2)) for s in (-1, 1)
-            ]
-            body = self._compound(parts, (x, y, 0.0), grey)
+            w, d = f.width_m / 2, f.depth_m
+            body = compound_boxes(c, peg_hole_parts(w, d), (x, y, 0.0), grey)
             return Body(
                 f.name,
                 body,
@@ -183,26 +168,6 @@ class Scene:
         if isinstance(f, sk.Drawer):
             return self._drawer(f, x, y)
         return self._valve(f, x, y)
-
-    def _compound(self, parts, pos, rgba) -> int:
-        c = self.client
-        halves = [p[0] for p in parts]
-        offsets = [p[1] for p in parts]
-        n = len(parts)
-        col = pb.createCollisionShapeArray(
-            [pb.GEOM_BOX] * n,
-            halfExtents=halves,
-            collisionFramePositions=offsets,
-            physicsClientId=c,
-        )
-        vis = pb.createVisualShapeArray(
-            [pb.GEOM_BOX] * n,
-            halfExtents=halves,
-            visualFramePositions=offsets,
-            rgbaColors=[rgba] * n,
-            physicsClientId=c,
-        )
-        return pb.createMultiBody(0, col, vis, pos, physicsClientId=c)
 
     def _drawer(self, f: sk.Drawer, x: float, y: float) -> Body:
         c = self.client

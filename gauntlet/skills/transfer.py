@@ -15,14 +15,12 @@ perturbed variants, and reports:
 from __future__ import annotations
 
 import dataclasses
-import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from gauntlet.scenarios.skill import Randomisation, SkillScenario
+from gauntlet.scenarios.skill import Randomisation
 
 #: The perturbations of a "reality" variant (relative spreads, s, m).
 REALITY = Randomisation(
@@ -35,20 +33,6 @@ REALITY = Randomisation(
 )
 #: Skills of the study (library file stems).
 TRANSFER_SKILLS = ("pick_and_place", "stack", "peg_insertion", "turn_valve", "open_drawer")
-
-
-def _run(args: tuple[str, int, int | None]) -> tuple[str, str, int | None, bool, np.ndarray]:
-    from gauntlet.scenarios.files import load_file
-    from gauntlet.skills.run import execute_skill
-
-    file, index, reality = args
-    scenario: SkillScenario = load_file(file)[index]
-    seed = scenario.seed
-    if reality is not None:
-        scenario = dataclasses.replace(scenario, randomisation=REALITY)
-        seed = 1000 + reality
-    run = execute_skill(scenario, seed)
-    return scenario.name, scenario.robot, reality, run.success, run.tcp_path
 
 
 def trajectory_error(a: np.ndarray, b: np.ndarray) -> float:
@@ -64,24 +48,25 @@ def transfer_gap(
 ) -> dict[str, Any]:
     """Run the study; per skill and overall figures (see the module docstring)."""
     from gauntlet.library import library_root
-    from gauntlet.scenarios.files import load_file
+    from gauntlet.skills.batch import SkillJob, library_jobs, run_skill_jobs
 
-    work: list[tuple[str, int, int | None]] = []
+    work: list[SkillJob] = []
     for name in skills:
-        file = str(Path(library_root()) / "skill" / f"{name}.yaml")
-        for index in range(len(load_file(file))):
-            work.append((file, index, None))
-            work += [(file, index, k) for k in range(realities)]
-    with ProcessPoolExecutor(max_workers=jobs or min(2, os.cpu_count() or 1)) as pool:
-        results = list(pool.map(_run, work))
-    nominal = {(s, r): (ok, path) for s, r, k, ok, path in results if k is None}
+        for job in library_jobs(str(Path(library_root()) / "skill" / f"{name}.yaml")):
+            work.append(job)
+            work += [
+                dataclasses.replace(job, randomisation=REALITY, seed=1000 + k, tag=k)
+                for k in range(realities)
+            ]
+    results = run_skill_jobs(work, jobs)
+    nominal = {(r.name, r.robot): (r.success, r.tcp_path) for r in results if r.tag is None}
     per_skill: dict[str, dict[str, list[float]]] = {}
-    for s, r, k, ok, path in results:
-        if k is None:
+    for r in results:
+        if r.tag is None:
             continue
-        entry = per_skill.setdefault(s, {"nominal": [], "reality": [], "error": []})
-        entry["reality"].append(float(ok))
-        entry["error"].append(trajectory_error(nominal[(s, r)][1], path))
+        entry = per_skill.setdefault(r.name, {"nominal": [], "reality": [], "error": []})
+        entry["reality"].append(float(r.success))
+        entry["error"].append(trajectory_error(nominal[(r.name, r.robot)][1], r.tcp_path))
     for (s, _r), (ok, _path) in nominal.items():
         per_skill[s]["nominal"].append(float(ok))
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from gauntlet.scenarios import skill as sk
 from gauntlet.skills._pybullet import pb
+from gauntlet.skills.bodies import grip, perturbed, set_gravity
 from gauntlet.skills.robots import Robot, robot_spec
 from gauntlet.skills.scene import Scene
 
@@ -61,7 +62,7 @@ class Cell:
         self.rng = np.random.default_rng(seed)
         self.client = pb.connect(pb.DIRECT)
         c = self.client
-        pb.setGravity(0, 0, -9.81, physicsClientId=c)
+        set_gravity(c)
         pb.setTimeStep(PHYSICS_DT_S, physicsClientId=c)
         pb.setPhysicsEngineParameter(deterministicOverlappingPairs=1, physicsClientId=c)
         self.scene = Scene(c, scenario, self.rng)
@@ -103,16 +104,13 @@ class Cell:
         for name in self.scene.object_names():
             body = self.scene.items[name].body
             info = pb.getDynamicsInfo(body, -1, physicsClientId=c)
-            mass, friction = info[0], info[1]
-            if r.mass_rel > 0:
-                mass *= self.rng.uniform(1 - r.mass_rel, 1 + r.mass_rel)
-            if r.friction_rel > 0:
-                friction *= self.rng.uniform(1 - r.friction_rel, 1 + r.friction_rel)
+            mass = perturbed(self.rng, info[0], r.mass_rel)
+            friction = perturbed(self.rng, info[1], r.friction_rel)
             pb.changeDynamics(body, -1, mass=mass, lateralFriction=friction, physicsClientId=c)
         if r.damping_rel > 0:
             for arm in self.arms.values():
                 for j in arm.robot.arm_joints:
-                    damping = 0.5 * self.rng.uniform(1 - r.damping_rel, 1 + r.damping_rel)
+                    damping = perturbed(self.rng, 0.5, r.damping_rel)
                     pb.changeDynamics(arm.robot.body, j, jointDamping=damping, physicsClientId=c)
         self.sensor_noise_m = r.sensor_noise_m
 
@@ -168,36 +166,9 @@ class Cell:
     # ------------------------------------------------------------------ holding
     def attach(self, arm: Arm, name: str, max_force_n: float) -> None:
         """Hold ``name`` rigidly in ``arm``'s hand (the grip, up to ``max_force_n`` N)."""
-        c = self.client
         item = self.scene.items[name]
         robot = arm.robot
-        if robot.palm >= 0:
-            s = pb.getLinkState(robot.gripper_body, robot.palm, physicsClientId=c)
-            palm_pos, palm_orn = s[0], s[1]
-        else:
-            palm_pos, palm_orn = pb.getBasePositionAndOrientation(
-                robot.gripper_body, physicsClientId=c
-            )
-        if item.link >= 0:
-            s = pb.getLinkState(item.body, item.link, physicsClientId=c)
-            obj_pos, obj_orn = s[0], s[1]
-        else:
-            obj_pos, obj_orn = pb.getBasePositionAndOrientation(item.body, physicsClientId=c)
-        inv_pos, inv_orn = pb.invertTransform(palm_pos, palm_orn)
-        rel_pos, rel_orn = pb.multiplyTransforms(inv_pos, inv_orn, obj_pos, obj_orn)
-        cid = pb.createConstraint(
-            robot.gripper_body,
-            robot.palm,
-            item.body,
-            item.link,
-            pb.JOINT_FIXED,
-            (0, 0, 0),
-            rel_pos,
-            (0, 0, 0),
-            parentFrameOrientation=rel_orn,
-            physicsClientId=c,
-        )
-        pb.changeConstraint(cid, maxForce=max_force_n, physicsClientId=c)
+        cid = grip(self.client, robot.gripper_body, robot.palm, item.body, item.link, max_force_n)
         arm.held, arm.held_constraint = name, cid
 
     def detach(self, arm: Arm) -> None:

@@ -37,8 +37,9 @@ MIN_INCREMENT = 0.02
 
 
 @njit(cache=True)
-def _score(value, dist, speed, blen):
-    return value * TIME_DISCOUNT ** (dist / speed) * BUNDLE_DISCOUNT**blen
+def _travel_score(value, dist, speed):
+    """A task's value discounted by the travel time to it (the score before the bundle discount)."""
+    return value * TIME_DISCOUNT ** (dist / speed)
 
 
 @njit(cache=True)
@@ -47,11 +48,17 @@ def build_bundles(agents, xy, speed, capable, open_task, task_xy, value, y, z, b
     m = task_xy.shape[0]
     cap = bundle.shape[1]
     changed = 0
+    # Per task, the agent's score before the bundle discount (it does not change while the
+    # agent fills its bundle), computed when first needed: ``travel[j]`` holds it for agent
+    # ``agents[a]`` when ``known[j] == a``.
+    travel = np.empty(m)
+    known = np.full(m, -1, dtype=np.int64)
     for a in range(agents.shape[0]):
         i = agents[a]
         while blen[i] < cap:
             best = -1
             best_c = 0.0
+            position = BUNDLE_DISCOUNT ** blen[i]
             for j in range(m):
                 if not capable[i, j] or not open_task[i, j]:
                     continue
@@ -62,15 +69,24 @@ def build_bundles(agents, xy, speed, capable, open_task, task_xy, value, y, z, b
                         break
                 if inb:
                     continue
-                dx = task_xy[j, 0] - xy[i, 0]
-                dy = task_xy[j, 1] - xy[i, 1]
-                c = _score(value[j], np.sqrt(dx * dx + dy * dy), speed[i], blen[i])
-                if z[i, j] >= 0 and z[i, j] != i:
-                    # Outbidding another agent needs a minimum increment, so that agents
-                    # moving about do not trade tasks back and forth.
-                    wins = c > y[i, j] * (1.0 + MIN_INCREMENT)
-                else:
-                    wins = c > 0.0
+                held = z[i, j] >= 0 and z[i, j] != i
+                if value[j] >= 0.0:
+                    # The travel discount is at most 1, so value * position bounds the score:
+                    # a task that cannot beat the best so far, or the bid it must outbid, is
+                    # passed over without computing its score (the choice is the same).
+                    # (Raised by 1e-12 so that no rounding in the score can exceed it.)
+                    bound = value[j] * position * (1.0 + 1e-12)
+                    if bound < best_c or held and bound < y[i, j] * (1.0 + MIN_INCREMENT):
+                        continue
+                if known[j] != a:
+                    dx = task_xy[j, 0] - xy[i, 0]
+                    dy = task_xy[j, 1] - xy[i, 1]
+                    travel[j] = _travel_score(value[j], np.sqrt(dx * dx + dy * dy), speed[i])
+                    known[j] = a
+                c = travel[j] * position
+                # Outbidding another agent needs a minimum increment, so that agents
+                # moving about do not trade tasks back and forth.
+                wins = c > y[i, j] * (1.0 + MIN_INCREMENT) if held else c > 0.0
                 if wins and c > best_c:
                     best_c = c
                     best = j
@@ -105,6 +121,9 @@ def consensus(
             zk = ring_z[r, k, j]
             yi = y[i, j]
             zi = z[i, j]
+            if zk == zi and yk == yi:
+                # Sender and receiver agree: no rule of the table changes anything.
+                continue
             act = 0  # 0 leave, 1 update, 2 reset (Table 1 of the paper, row by sender's belief)
             if zk == k:  # the sender believes it wins j
                 if zi == i:
@@ -153,9 +172,14 @@ def consensus(
                 z[i, j] = -1
                 changed += 1
                 flag[i] = True
+        # The receiver keeps the newer of each time stamp but its own (a branch-free max,
+        # which compiles to vector instructions).
+        own = s[i, i]
         for q in range(n):
-            if q != i and ring_s[r, k, q] > s[i, q]:
-                s[i, q] = ring_s[r, k, q]
+            sent = ring_s[r, k, q]
+            held = s[i, q]
+            s[i, q] = sent if sent > held else held
+        s[i, i] = own
         s[i, k] = now
         if _release(i, y, z, done, bundle, blen):
             changed += 1

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gauntlet.scenarios.swarm import LossSpike, Partition, RemoveNodes, SwarmScenario
+from gauntlet.swarm.coverage import CoverageGrid
 from gauntlet.swarm.stack import ESCORT, RELAY, SwarmInfo, SwarmObservation, SwarmStack
 from gauntlet.swarm.tasking import decompose
 from gauntlet.swarm.world import ROLE_AGENT, ROLE_CONVOY, SwarmWorld
@@ -77,14 +78,11 @@ class SwarmMission:
         self.wall_s = 0.0
         self.steps = 0
 
-    def _coverage_grids(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, float]]:
-        grids = []
-        for area, r in zip(self.tasking.search_areas, self.tasking.sensor_radius_m, strict=True):
-            cell = r / 2.0
-            xs = np.arange(area[0] + cell / 2, area[2], cell)
-            ys = np.arange(area[1] + cell / 2, area[3], cell)
-            grids.append((np.zeros((len(xs), len(ys)), dtype=bool), xs, ys, r))
-        return grids
+    def _coverage_grids(self) -> list[CoverageGrid]:
+        return [
+            CoverageGrid.over(area, r)
+            for area, r in zip(self.tasking.search_areas, self.tasking.sensor_radius_m, strict=True)
+        ]
 
     # ------------------------------------------------------------------ loop
 
@@ -223,26 +221,14 @@ class SwarmMission:
             & (((w.kind == 0) | (w.kind == 3)) & (w.position_m[:, 2] > 5.0) | (w.kind == 1))
         )
         pos = w.position_m[searching, :2]
-        for grid, xs, ys, r in self._grids:
-            if not len(pos):
-                continue
-            cell = xs[1] - xs[0] if len(xs) > 1 else r
-            span = int(np.ceil(r / cell))
-            ix = np.round((pos[:, 0] - xs[0]) / cell).astype(np.int64)
-            iy = np.round((pos[:, 1] - ys[0]) / cell).astype(np.int64)
-            inside = (ix >= -span) & (ix < len(xs) + span) & (iy >= -span) & (iy < len(ys) + span)
-            for dx in range(-span, span + 1):
-                for dy in range(-span, span + 1):
-                    if (dx * dx + dy * dy) * cell * cell > r * r:
-                        continue
-                    gx, gy = ix + dx, iy + dy
-                    ok = inside & (gx >= 0) & (gx < len(xs)) & (gy >= 0) & (gy < len(ys))
-                    grid[gx[ok], gy[ok]] = True
+        if len(pos):
+            for grid in self._grids:
+                grid.mark(pos)
 
     def coverage(self) -> float:
         """Fraction of the search areas' cells seen so far (1 when there is nothing to search)."""
-        total = sum(g[0].size for g in self._grids)
-        return float(sum(g[0].sum() for g in self._grids) / total) if total else 1.0
+        total = sum(g.seen.size for g in self._grids)
+        return float(sum(g.seen.sum() for g in self._grids) / total) if total else 1.0
 
     def completion_rate(self) -> float:
         """Finished tasks plus stations held at the end, over all tasks."""

@@ -108,6 +108,13 @@ class SwarmStack:
         if info.tasking.convoy >= 0:
             self.estimate[:] = info.tasking.refs[info.tasking.convoy].state(0.0)[0]
         self.task = np.full(n, -1, dtype=np.int64)
+        self.aerial = (info.kind == 0) | (info.kind == 3)
+        # The sweep plans as one array: task j's waypoints are rows start[j] .. start[j] + len[j].
+        sweeps = [np.zeros((0, 2)) if wp is None else wp for wp in info.tasking.sweeps]
+        self.sweep_len = np.array([len(wp) for wp in sweeps], dtype=np.int64)
+        self.sweep_start = np.cumsum(self.sweep_len) - self.sweep_len
+        self.sweep_xy = np.concatenate(sweeps) if sweeps else np.zeros((0, 2))
+        self.track_tasks = np.flatnonzero(info.tasking.board.type == TRACK)
         self.sweep_idx = np.zeros(n, dtype=np.int64)
         self.phase = np.zeros(n, dtype=np.int64)
         self.hold = np.zeros(n)
@@ -237,29 +244,34 @@ class SwarmStack:
         target = pos.copy()
         ff = np.zeros((self.n, 3))
         target[:, 2] = info.cruise_altitude_m
-        aerial = (info.kind == 0) | (info.kind == 3)
-        for i in np.flatnonzero(self.task >= 0):
-            j = self.task[i]
-            kind = board.type[j]
-            if kind == SEARCH:
-                wp = info.tasking.sweeps[j]
-                target[i, :2] = wp[min(self.sweep_idx[i], len(wp) - 1)]
-            elif kind == DELIVER:
-                target[i, :2] = board.xy[j] if self.phase[i] == 0 else board.drop_xy[j]
-            elif kind == ESCORT:
-                target[i, :2] = self.estimate[i] + board.offset[j]
-                ff[i, :2] = ref_vel[j]
-            else:
-                target[i, :2] = board.xy[j]
-                ff[i, :2] = ref_vel[j]
-                if kind == TRACK:
-                    # Follow at a third of the tracking distance behind the target.
-                    v = ref_vel[j]
-                    sp = np.linalg.norm(v)
-                    if sp > 0:
-                        target[i, :2] -= v / sp * info.tasking.radius_m[j] / 3
-            if aerial[i]:
-                target[i, 2] = board.altitude_m[j]
+        nodes = np.flatnonzero(self.task >= 0)
+        if len(nodes):
+            tasks = self.task[nodes]
+            kind = board.type[tasks]
+            # Relay and track by default: the task's position, with its velocity as feed-forward.
+            xy = board.xy[tasks]
+            vel = ref_vel[tasks]
+            search = kind == SEARCH
+            if search.any():
+                j = tasks[search]
+                step = np.minimum(self.sweep_idx[nodes[search]], self.sweep_len[j] - 1)
+                xy[search] = self.sweep_xy[self.sweep_start[j] + step]
+            deliver = kind == DELIVER
+            if deliver.any():
+                j = tasks[deliver]
+                picked = (self.phase[nodes[deliver]] != 0)[:, None]
+                xy[deliver] = np.where(picked, board.drop_xy[j], board.xy[j])
+            escort = kind == ESCORT
+            if escort.any():
+                xy[escort] = self.estimate[nodes[escort]] + board.offset[tasks[escort]]
+            track = kind == TRACK
+            if track.any():
+                xy[track] -= self._track_lag(ref_vel)[tasks[track]]
+            target[nodes, :2] = xy
+            moving = ~(search | deliver)
+            ff[nodes[moving], :2] = vel[moving]
+            aerial = self.aerial[nodes]
+            target[nodes[aerial], 2] = board.altitude_m[tasks[aerial]]
         # Convoy vessels follow the route, spaced along it.
         conv = info.tasking.convoy
         if conv >= 0:
@@ -273,31 +285,46 @@ class SwarmStack:
         target[idle_amph, 2] = -1.0
         return target, ff
 
+    def _track_lag(self, ref_vel: np.ndarray) -> np.ndarray:
+        """Per task ``(m, 2)``: how far behind its target a tracker follows (a third of the
+        tracking distance, along the target's velocity; zero for other tasks), m."""
+        lag = np.zeros((self.m, 2))
+        radius = self.info.tasking.radius_m
+        for j in self.track_tasks:
+            v = ref_vel[j]
+            sp = np.linalg.norm(v)
+            if sp > 0:
+                lag[j] = v / sp * radius[j] / 3
+        return lag
+
     def _progress(self, obs: SwarmObservation, target: np.ndarray) -> np.ndarray:
         """Advance sweeps, deliveries and tracking; return the nodes that finished their task."""
         info = self.info
         board = info.tasking.board
         dist = np.linalg.norm(obs.position_m[:, :2] - target[:, :2], axis=1)
-        finished = []
-        for i in np.flatnonzero(self.task >= 0):
-            j = self.task[i]
-            kind = board.type[j]
-            if kind == SEARCH and dist[i] < WAYPOINT_REACHED_M:
-                self.sweep_idx[i] += 1
-                if self.sweep_idx[i] >= len(info.tasking.sweeps[j]):
-                    finished.append(i)
-            elif kind == DELIVER and dist[i] < ARRIVED_M:
-                if self.phase[i] == 0:
-                    self.phase[i] = 1
-                else:
-                    finished.append(i)
-            elif kind == TRACK:
-                gap = np.linalg.norm(obs.position_m[i, :2] - board.xy[j])
-                if gap < info.tasking.radius_m[j]:
-                    self.hold[i] += info.dt_s
-                if self.hold[i] >= info.tasking.hold_s[j]:
-                    finished.append(i)
-        return np.array(finished, dtype=np.int64)
+        nodes = np.flatnonzero(self.task >= 0)
+        tasks = self.task[nodes]
+        kind = board.type[tasks]
+        finished = np.zeros(len(nodes), dtype=bool)
+        # Search: next waypoint when near; done after the last one.
+        at_wp = (kind == SEARCH) & (dist[nodes] < WAYPOINT_REACHED_M)
+        i = nodes[at_wp]
+        self.sweep_idx[i] += 1
+        finished[at_wp] = self.sweep_idx[i] >= self.sweep_len[tasks[at_wp]]
+        # Delivery: pick up, then drop.
+        arrived = (kind == DELIVER) & (dist[nodes] < ARRIVED_M)
+        picking = arrived & (self.phase[nodes] == 0)
+        finished |= arrived & ~picking
+        self.phase[nodes[picking]] = 1
+        # Tracking: time within the tracking distance of the target.
+        track = kind == TRACK
+        if track.any():
+            i, j = nodes[track], tasks[track]
+            gap = np.linalg.norm(obs.position_m[i, :2] - board.xy[j], axis=1)
+            near = gap < info.tasking.radius_m[j]
+            self.hold[i[near]] += info.dt_s
+            finished[track] = self.hold[i] >= info.tasking.hold_s[j]
+        return nodes[finished]
 
     def _avoid(self, obs: SwarmObservation, vel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Collision avoidance against neighbours heard in the last 0.5 s on the same layer."""

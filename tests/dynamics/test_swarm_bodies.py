@@ -44,7 +44,7 @@ def test_wave_realisation_matches_hs_and_seed() -> None:
 def test_otter_steady_speed_under_full_and_half_thrust() -> None:
     p = VesselParams()
     fleet = VesselFleet(p, VesselState.at_rest(np.zeros((2, 2))))
-    # Full thrust on both propellers: 2 * 119.7 N = X_u u  ->  u = U_max = 6 kn = 3.087 m/s.
+    # Full thrust on both propellers: 2 * 119.6 N = X_u u  ->  u = U_max = 6 kn = 3.087 m/s.
     # Half of it: linear damping gives half the speed, 1.543 m/s.
     fleet.set_thrust(np.array([[p.max_thrust_n] * 2, [0.5 * p.max_thrust_n] * 2]))
     for _ in range(600):
@@ -88,8 +88,8 @@ def test_point_mass_drone_reaches_commanded_velocity_and_hovers_in_wind() -> Non
     # The drag feed-forward cancels the wind: velocity error -> 0 (first-order loop, 6 s >> 1/K_v).
     assert drones.velocity_mps[0] == pytest.approx([5.0, 0.0, 0.0], abs=1e-3)
     assert drones.velocity_mps[1] == pytest.approx([0.0, 0.0, 0.0], abs=1e-3)
-    # Steady tilt = a / g with a = drag * air speed: 0.15 * 4 / 9.81 on the hovering drone.
-    assert drones.tilt[1, 1] == pytest.approx(-0.15 * 4.0 / 9.81, rel=1e-3)
+    # Steady tilt = a / g with a = drag * air speed: 0.15 * 4 / 9.80665 on the hovering drone.
+    assert drones.tilt[1, 1] == pytest.approx(-0.15 * 4.0 / 9.80665, rel=1e-3)
 
 
 def test_amphibious_drone_lands_floats_and_takes_off() -> None:
