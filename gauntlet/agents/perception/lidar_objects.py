@@ -18,7 +18,10 @@ of each point (never the simulator's object ids or semantic tags).
    ``link_distance_m`` and the 8-connected grown regions are the objects
    (``scipy.ndimage.label``): points closer than about the link distance
    join one object, so that the sparse returns of a surface seen at a
-   grazing angle stay together. Clusters with fewer than ``min_points`` points,
+   grazing angle stay together. Each cluster is then cut at the gaps between
+   the road users it may hold (walkers in a group, cars bumper to bumper):
+   :func:`~gauntlet.agents.perception.cluster_split.split_cluster` with
+   ``split`` (None: no cuts). Clusters with fewer than ``min_points`` points,
    lower than ``min_height_m`` or longer than ``max_length_m`` are dropped.
 4. **Oriented boxes.** Search-based L-shape fitting (Zhang et al., 2017): the
    rectangle orientation in [0, 90°) that maximises the closeness of the
@@ -36,6 +39,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import ndimage
 
+from gauntlet.agents.perception.cluster_split import SplitParams, split_cluster
 from gauntlet.sensors.base import SensorPose
 
 #: Orientations tried by the L-shape fit, rad (1 degree steps over a quarter turn).
@@ -66,6 +70,7 @@ class LidarDetectorParams:
     min_points: int = 4
     min_height_m: float = 0.4
     max_length_m: float = 15.0
+    split: SplitParams | None = SplitParams()
 
 
 @dataclass(frozen=True)
@@ -275,8 +280,14 @@ class LidarDetector:
         out = []
         for k in range(n):
             members = order[bounds[k] : bounds[k + 1]]
-            if len(members) >= p.min_points and height[members].max() >= p.min_height_m:
-                out.append(members)
+            xy = xyz[members, :2]
+            if p.split is None or float(np.ptp(xy, axis=0).max()) > p.max_length_m:
+                parts = [members]  # longer than any object: its box is dropped
+            else:
+                parts = [members[i] for i in split_cluster(xy, height[members], p.split)]
+            for part in parts:
+                if len(part) >= p.min_points and height[part].max() >= p.min_height_m:
+                    out.append(part)
         return out
 
     def _box(self, xyz: np.ndarray, sensor_xy: tuple[float, float]) -> tuple | None:

@@ -12,7 +12,8 @@ heading) and a class carried along.
   predicted tracks and measurements, pairs farther than the gate left out.
 * **Lidar boxes** update the position (noise ``lidar_sigma_m``); the class is
   the one most of its boxes had, the box size the running maximum of the
-  boxes of that class (a lidar sees an object's far faces late), the
+  boxes of that class (a lidar sees an object's far faces late; at most
+  :data:`CLASS_MAX_SIZE_M` for walkers and bicycles), the
   heading follows the box, turned to the direction of motion once the track
   moves faster than ``heading_speed_mps`` (a moving pedestrian or bicycle
   takes its heading from its velocity). A confirmed pedestrian-sized track
@@ -20,7 +21,14 @@ heading) and a class carried along.
   a bicycle's length behind the face the lidar sees. A box the detector
   read as the end face of a car, on a confirmed pedestrian or bicycle track,
   is that object's side: its visible rectangle is completed as the track's
-  class instead.
+  class instead. A small box on a track faster than ``vehicle_speed_mps`` is
+  part of a car: the car lies behind the visible face along the motion. A
+  bicycle track that rode faster than walking for :data:`RODE_SWEEPS` sweeps
+  in a row stays a bicycle, with its heading, when it stops, and the pieces
+  a sparse lidar makes of it are joined into one box
+  (:func:`~gauntlet.agents.perception.track_merge.merge_on_tracks`). A
+  track faster than :data:`DRIVING_SPEED_MPS` whose box lies more than 45
+  degrees across its motion takes the heading of its motion.
 * **Radar clusters** pair with tracks whose near face is within the gate and
   whose predicted radial velocity agrees within ``radar_vr_gate_sigmas``
   standard deviations (static clusters only pair with tracks slower than
@@ -49,13 +57,25 @@ from scipy.optimize import linear_sum_assignment
 from gauntlet.agents.perception.lidar_objects import (
     CAR_SIZE_M,
     CYCLIST_SIZE_M,
+    PEDESTRIAN_SIZE_M,
     LidarBoxes,
     complete_box,
 )
 from gauntlet.agents.perception.radar_objects import RadarClusters
+from gauntlet.agents.perception.track_merge import merge_on_tracks
 
 #: Cost given to pairs outside the gate (never chosen over a gated pair).
 NO_PAIR = 1e9
+#: Speed above which a car's heading is never more than 45 degrees off its motion, m/s.
+DRIVING_SPEED_MPS = 5.0
+#: Updates a track needs before its speed may make a small box a car's.
+VEHICLE_HITS = 5
+#: Lidar sweeps in a row a bicycle track must be fast before it stays a bicycle once stopped.
+RODE_SWEEPS = 10
+#: Largest box (length, width) a track of a class keeps, m: a walker's box is
+#: its class's (a lidar sees nearly all of a walker at once, and a box grown by
+#: a neighbour's points once must not stay grown), a bicycle's at most this.
+CLASS_MAX_SIZE_M = {"pedestrian": PEDESTRIAN_SIZE_M, "bicycle": (2.2, 1.0)}
 
 
 @dataclass(frozen=True)
@@ -78,6 +98,7 @@ class TrackerParams:
     heading_speed_mps: float = 1.5
     merge_speed_mps: float = 3.0
     walking_speed_mps: float = 3.0
+    vehicle_speed_mps: float = 16.0
 
 
 @dataclass
@@ -98,6 +119,8 @@ class Track:
     last_update_s: float = 0.0
     lidar: bool = True
     votes: dict[str, int] = field(default_factory=dict)
+    fast_sweeps: int = 0
+    was_fast: bool = False
 
     @property
     def score(self) -> float:
@@ -123,6 +146,26 @@ def _duplicate(t: Track, host: Track, max_speed_difference: float) -> bool:
         and abs(-d[0] * s + d[1] * c) <= 0.5 * host.width
     )
     return inside and float(np.linalg.norm(t.state[2:] - host.state[2:])) <= max_speed_difference
+
+
+def _car_behind_face(
+    face: np.ndarray, velocity: np.ndarray, sensor_xy: tuple[float, float]
+) -> tuple[np.ndarray, tuple[float, float]]:
+    """Centre and (length, width) of a car whose visible rectangle is ``face``, moving along ``velocity``.
+
+    The car's length runs along the motion; its centre lies half a car length
+    (less the visible depth) behind the face's centre, away from the sensor.
+    """
+    cx, cy, angle, e1, e2 = (float(v) for v in face[:5])
+    u = np.asarray(velocity, float) / float(np.linalg.norm(velocity))
+    centre = np.array([cx, cy])
+    if float(u @ (centre - np.asarray(sensor_xy))) < 0.0:
+        u = -u
+    a = np.array([math.cos(angle), math.sin(angle)])
+    along = abs(float(a @ u)) * e1 + math.sqrt(max(0.0, 1.0 - float(a @ u) ** 2)) * e2
+    across = math.sqrt(max(0.0, 1.0 - float(a @ u) ** 2)) * e1 + abs(float(a @ u)) * e2
+    length, width = max(CAR_SIZE_M[0], along), max(CAR_SIZE_M[1], across)
+    return centre + 0.5 * (length - along) * u, (length, width)
 
 
 def cv_transition(dt: float, q: float) -> tuple[np.ndarray, np.ndarray]:
@@ -183,6 +226,11 @@ class Tracker:
         """Predict to ``time_s`` and update with one sweep's boxes, seen from ``sensor_xy``."""
         p = self.params
         self._predict(time_s)
+        riders = [t for t in self.tracks if t.was_fast and t.kind == "bicycle"]
+        if riders:  # a two-wheeler's pieces are one box
+            boxes = merge_on_tracks(
+                boxes, np.array([(*t.state[:2], t.heading, t.length, t.width) for t in riders])
+            )
         pos = np.array([t.state[:2] for t in self.tracks]).reshape(-1, 2)
         meas = np.stack((boxes.x, boxes.y), axis=1)
         cost = np.linalg.norm(pos[:, None] - meas[None], axis=2)
@@ -199,7 +247,14 @@ class Tracker:
                 # A flat face the detector read as a car's end is this object's side.
                 x, y, _, ln, wd, kind = complete_box(*face, sensor_xy, kind=t.kind)
                 z, size = np.array([x, y]), (ln, wd)
-            if self._cyclist(t, kind):
+            if self._vehicle(t, kind) and face is not None:
+                # Too fast for a walker or a bicycle: part of a car, which lies
+                # behind the face the lidar sees, along the motion.
+                z, size = _car_behind_face(face, t.state[2:], sensor_xy)
+                kind = "car"
+                small = t.votes.pop("pedestrian", 0) + t.votes.pop("bicycle", 0)
+                t.votes["car"] = t.votes.get("car", 0) + small
+            elif self._cyclist(t, kind):
                 # An end-on face: the bicycle's centre is behind it, seen from the sensor.
                 u = np.array([math.cos(t.heading), math.sin(t.heading)])
                 u = u if float(u @ (z - np.asarray(sensor_xy))) >= 0.0 else -u
@@ -282,21 +337,28 @@ class Tracker:
             t.kind, (t.length, t.width) = best, size
         elif kind == best:
             t.length, t.width = max(t.length, size[0]), max(t.width, size[1])
+        cap = CLASS_MAX_SIZE_M.get(t.kind)
+        if cap is not None:
+            t.length, t.width = min(t.length, cap[0]), min(t.width, cap[1])
 
     def _small(self, t: Track) -> bool:
         """Whether ``t`` is a confirmed pedestrian or bicycle (by most of its boxes)."""
         small = t.votes.get("pedestrian", 0) + t.votes.get("bicycle", 0)
         return t.confirmed and t.kind in ("pedestrian", "bicycle") and small > t.votes.get("car", 0)
 
+    def _vehicle(self, t: Track, box_kind: str) -> bool:
+        """Whether a small box on track ``t`` is part of a car: the track is faster than ``vehicle_speed_mps``."""
+        fast = math.hypot(t.state[2], t.state[3]) > self.params.vehicle_speed_mps
+        return box_kind != "car" and t.hits >= VEHICLE_HITS and fast
+
     def _cyclist(self, t: Track, box_kind: str) -> bool:
         """Whether a pedestrian-sized box on track ``t`` is a bicycle: it moves too fast to walk."""
         fast = math.hypot(t.state[2], t.state[3]) > self.params.walking_speed_mps
-        return (
-            box_kind == "pedestrian"
-            and t.kind in ("pedestrian", "bicycle")
-            and t.confirmed
-            and fast
-        )
+        small = t.kind in ("pedestrian", "bicycle") and t.confirmed
+        # A two-wheeler that rode for a while stays one when it stops.
+        t.fast_sweeps = t.fast_sweeps + 1 if small and fast else 0
+        t.was_fast = t.was_fast or (t.kind == "bicycle" and t.fast_sweeps >= RODE_SWEEPS)
+        return box_kind == "pedestrian" and small and (fast or t.was_fast)
 
     def _heading(self, t: Track, box_heading: float) -> float:
         """The box heading, turned by a half turn to agree with the motion (or the old heading)."""
@@ -304,9 +366,14 @@ class Tracker:
         moving = math.hypot(vx, vy) > self.params.heading_speed_mps
         if moving and t.kind in ("pedestrian", "bicycle"):
             return math.atan2(vy, vx)  # a few points give no reliable box orientation
+        if t.was_fast and t.kind == "bicycle":
+            return t.heading  # a stopped two-wheeler keeps the heading it rode with
         ref = (
             math.atan2(vy, vx) if math.hypot(vx, vy) > self.params.heading_speed_mps else t.heading
         )
+        if math.hypot(vx, vy) > DRIVING_SPEED_MPS and abs(math.cos(box_heading - ref)) < 0.5**0.5:
+            return ref  # a driving car does not move sideways: its box was fitted across
+
         if math.cos(box_heading - ref) < 0.0:
             box_heading += math.pi
         return math.atan2(math.sin(box_heading), math.cos(box_heading))
