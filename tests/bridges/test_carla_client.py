@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from gauntlet.maps.procedural import PROCEDURAL_MAPS
-from tests.bridges.carla_process import start_server, stop_server
+from tests.bridges.carla_process import start_server, stop_server, tick_until_data, wait_for_frame
 
 carla = pytest.importorskip("carla")
 
@@ -18,7 +18,7 @@ A, TAU, DT = 3.5, 0.2, 0.05  # car preset: largest acceleration, actuator lag; s
 
 def connect(server):
     client = carla.Client(server.host, server.port)
-    client.set_timeout(10.0)
+    client.set_timeout(60.0)
     return client, client.get_world()
 
 
@@ -55,22 +55,27 @@ def test_sync_session_vehicle_lidar_camera(sync_server):
     lidar.listen(scans.append)
     camera.listen(images.append)
 
-    world.tick()
+    warm = tick_until_data(world, scans, images)  # the car stands still meanwhile
     start = car.get_transform()
     assert (start.location.x, start.location.y) == pytest.approx(
         (spawn.location.x, spawn.location.y)
     )
     car.apply_control(carla.VehicleControl(throttle=1.0))
     frames = [world.tick() for _ in range(40)]
-    assert frames == list(range(frames[0], frames[0] + 40))
-    # Data through listen: a camera frame every step, a lidar sweep every 0.1 s.
+    assert frames == list(range(warm + 1, warm + 41))
+    # Data through listen: a camera frame every step, a lidar sweep every 0.1 s (every
+    # other step) from the sweep of its first step.
+    first_sweep = scans[0].frame
+    sweeps = [f for f in frames if (f - first_sweep) % 2 == 0]
     deadline = time.monotonic() + 10.0
-    while (len(images) < 41 or len(scans) < 21) and time.monotonic() < deadline:
+    while (
+        images[-1].frame < frames[-1] or scans[-1].frame < sweeps[-1]
+    ) and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert [i.frame for i in images[-40:]] == frames
+    assert [i.frame for i in images if i.frame > warm] == frames
     assert (images[-1].width, images[-1].height) == (320, 240)
     assert len(images[-1].raw_data) == 320 * 240 * 4
-    assert [s.frame for s in scans[-20:]] == frames[1::2]
+    assert [s.frame for s in scans if s.frame > warm] == sweeps
     assert scans[-1].channels == 64 and len(scans[-1]) > 0
     snapshot = world.get_snapshot()
     assert snapshot.frame == frames[-1]
@@ -159,10 +164,13 @@ def test_batch_spawn_of_50_vehicles():
             )
             for k in range(50)
         ]
+        before = world.tick()
         responses = client.apply_batch_sync(batch, True)
         assert [r.error for r in responses] == [""] * 50
         ids = [r.actor_id for r in responses]
         assert len(set(ids)) == 50
+        # The batch's tick is frame ``before + 1``; the actor list is that snapshot's.
+        assert wait_for_frame(world, before + 1).frame == before + 1
         vehicles = world.get_actors().filter("vehicle.*")
         assert sorted(v.id for v in vehicles) == sorted(ids)
         for k, vehicle in enumerate(sorted(vehicles, key=lambda v: v.id)):
@@ -251,8 +259,12 @@ def test_blueprints_and_spectator(carla_server):
     spectator.set_transform(
         carla.Transform(carla.Location(1.0, 2.0, 30.0), carla.Rotation(pitch=-90))
     )
-    world.wait_for_tick()
-    world.wait_for_tick()
+    # Asynchronous mode: no call returns the frame that first shows the move, and a
+    # snapshot stepped before the call may still be on its way; wait for one that shows it.
+    deadline = time.monotonic() + 10.0
+    while spectator.get_transform().location.z != pytest.approx(30.0):
+        assert time.monotonic() < deadline, "no snapshot shows the spectator's new transform"
+        world.wait_for_tick()
     where = spectator.get_transform()
     assert (where.location.x, where.location.y, where.location.z) == pytest.approx((1.0, 2.0, 30.0))
     assert where.rotation.pitch == pytest.approx(-90.0)

@@ -7,6 +7,7 @@ import struct
 import msgpack
 import pytest
 
+from gauntlet.bridges.carla.fields import ProtocolError, decode_transform
 from gauntlet.bridges.carla.pedals import (
     COAST_DECEL_MPS2,
     HAND_BRAKE_FRACTION,
@@ -17,11 +18,9 @@ from gauntlet.bridges.carla.pedals import (
 from gauntlet.bridges.carla.protocol import (
     CommandKind,
     EpisodeSettings,
-    ProtocolError,
     decode_command,
     decode_description,
     decode_settings,
-    decode_transform,
     decode_vehicle_control,
     failure,
     ok,

@@ -234,40 +234,29 @@ def library() -> tuple[Blueprint, ...]:
         _walker(k, "child" if k in (9, 10, 11, 12) else "adult", "female" if k % 2 else "male")
         for k in range(1, 15)
     )
+    # Both lidars' attributes, in CARLA's (alphabetical) order; the last column says
+    # whether the semantic lidar has it too (it has no intensity losses and no noise).
+    lidar = (
+        ("atmosphere_attenuation_rate", F, "0.004", False),
+        ("channels", INT, "32", True),
+        ("dropoff_general_rate", F, "0.45", False),
+        ("dropoff_intensity_limit", F, "0.8", False),
+        ("dropoff_zero_intensity", F, "0.4", False),
+        ("horizontal_fov", F, "360.0", True),
+        ("lower_fov", F, "-30.0", True),
+        ("noise_stddev", F, "0.0", False),
+        ("points_per_second", INT, "56000", True),
+        ("range", F, "10.0", True),
+        ("rotation_frequency", F, "10.0", True),
+        ("upper_fov", F, "10.0", True),
+    )
     sensors = (
         _camera("sensor.camera.rgb", (("gamma", F, "2.2"), ("motion_blur_intensity", F, "0.45"))),
         _camera("sensor.camera.depth"),
         _camera("sensor.camera.semantic_segmentation"),
         _camera("sensor.camera.instance_segmentation"),
-        _sensor(
-            "sensor.lidar.ray_cast",
-            _modifiable(
-                ("atmosphere_attenuation_rate", F, "0.004"),
-                ("channels", INT, "32"),
-                ("dropoff_general_rate", F, "0.45"),
-                ("dropoff_intensity_limit", F, "0.8"),
-                ("dropoff_zero_intensity", F, "0.4"),
-                ("horizontal_fov", F, "360.0"),
-                ("lower_fov", F, "-30.0"),
-                ("noise_stddev", F, "0.0"),
-                ("points_per_second", INT, "56000"),
-                ("range", F, "10.0"),
-                ("rotation_frequency", F, "10.0"),
-                ("upper_fov", F, "10.0"),
-            ),
-        ),
-        _sensor(
-            "sensor.lidar.ray_cast_semantic",
-            _modifiable(
-                ("channels", INT, "32"),
-                ("horizontal_fov", F, "360.0"),
-                ("lower_fov", F, "-30.0"),
-                ("points_per_second", INT, "56000"),
-                ("range", F, "10.0"),
-                ("rotation_frequency", F, "10.0"),
-                ("upper_fov", F, "10.0"),
-            ),
-        ),
+        _sensor("sensor.lidar.ray_cast", _modifiable(*(a[:3] for a in lidar))),
+        _sensor("sensor.lidar.ray_cast_semantic", _modifiable(*(a[:3] for a in lidar if a[3]))),
         _sensor(
             "sensor.other.radar",
             _modifiable(

@@ -122,6 +122,12 @@ def _carry_state(old: World, old_ids: Sequence[int], new: World, new_ids: Sequen
             getattr(new, name)[k] = getattr(old, name)[j]
 
 
+def pose_at(world: World, k: int) -> WorldPose:
+    """Where the world's actor ``k`` is now."""
+    axes = (world.x, world.y, world.z, world.h, world.pitch, world.roll)
+    return WorldPose(*(float(a[k]) for a in axes))
+
+
 def overlaps_any(bodies: Sequence[Body], candidate: Body) -> bool:
     """Whether ``candidate``'s footprint overlaps that of any of ``bodies``."""
     if not bodies:

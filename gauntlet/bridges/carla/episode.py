@@ -12,8 +12,8 @@ import math
 from collections.abc import Iterable
 
 from gauntlet.bridges.carla.actors import Actor, ActorRegistry, complete_description
-from gauntlet.bridges.carla.blueprints import by_id
-from gauntlet.bridges.carla.bodies import Body, build_body_world, overlaps_any
+from gauntlet.bridges.carla.blueprints import Blueprint, by_id
+from gauntlet.bridges.carla.bodies import Body, build_body_world, overlaps_any, pose_at
 from gauntlet.bridges.carla.coords import (
     CarlaTransform,
     WorldPose,
@@ -22,8 +22,8 @@ from gauntlet.bridges.carla.coords import (
     pose_to_carla,
     vector_from_carla,
 )
+from gauntlet.bridges.carla.driving import BodyDriver
 from gauntlet.bridges.carla.mapdata import map_name, opendrive_for_client, spawn_points
-from gauntlet.bridges.carla.pedals import VehicleLimits, pedal_command, walker_velocity
 from gauntlet.bridges.carla.protocol import (
     ActorDescription,
     EpisodeSettings,
@@ -32,7 +32,6 @@ from gauntlet.bridges.carla.protocol import (
 )
 from gauntlet.bridges.carla.sensing import EpisodeSensors
 from gauntlet.bridges.carla.snapshot import SnapshotLayout, vehicle_extra
-from gauntlet.dynamics.presets import preset
 from gauntlet.maps.network import RoadNetwork
 from gauntlet.scenarios import schema as sc
 from gauntlet.world.builder import load_network
@@ -82,7 +81,7 @@ class Episode:
         self._index: dict[int, int] = {}
         self._stale = False
         self._layout: SnapshotLayout | None = None
-        self._vehicle_limits: dict[int, VehicleLimits] = {}
+        self.driver = BodyDriver()
         self.sensors = EpisodeSensors(self)
         if warm_up:
             self._warm_up()
@@ -124,6 +123,7 @@ class Episode:
         blueprint = by_id().get(description.id)
         if blueprint is None:
             raise SpawnError(f"unknown blueprint {description.id!r}")
+        self._admit(blueprint)
         offset: CarlaTransform | None = None
         if parent:
             parent_actor = self.actors.get(parent)
@@ -164,6 +164,9 @@ class Episode:
             self._stale = True
         return actor
 
+    def _admit(self, blueprint: Blueprint) -> None:
+        """Refuse a blueprint this episode does not spawn (all are welcome here)."""
+
     def destroy(self, actor_id: int) -> bool:
         """Remove an actor (its attached actors stay, frozen where they are)."""
         actor = self.actors.get(actor_id)
@@ -194,15 +197,7 @@ class Episode:
         # The index maps into the current world even when a rebuild is pending.
         k = self._index.get(actor.id)
         if k is not None and self.world is not None:
-            w = self.world
-            return WorldPose(
-                float(w.x[k]),
-                float(w.y[k]),
-                float(w.z[k]),
-                float(w.h[k]),
-                float(w.pitch[k]),
-                float(w.roll[k]),
-            )
+            return pose_at(self.world, k)
         if actor.parent and actor.offset is not None:
             parent = self.actors.get(actor.parent)
             if parent is not None:
@@ -309,19 +304,23 @@ class Episode:
         self.world = build_body_world(
             self.map_source, bodies, self.dt_s, self.seed, step_index, previous
         )
-        self._world_ids = [b.carla_id for b in bodies]
-        self._index = {cid: k for k, cid in enumerate(self._world_ids)}
-        self._layout = None
+        self._set_world_ids([b.carla_id for b in bodies])
         # Every body is driven from outside: the world's behaviour models have nothing to decide.
         self.world.behaviour_every = 2**62
         return self.world
+
+    def _set_world_ids(self, ids: list[int]) -> None:
+        """Record the CARLA id of each body of the current world, by world index."""
+        self._world_ids = ids
+        self._index = {cid: k for k, cid in enumerate(ids)}
+        self._layout = None
 
     def tick(self) -> int:
         """Advance by one step; returns the new frame number."""
         world = self._world()
         dt = self.dt_s
         if world is not None:
-            held = self._drive(world, dt)
+            held = self.driver.drive(world, self.actors.bodies(), self._index, dt)
             world.step()
             for k, x, y, h in held:
                 # Brakes hold a vehicle at standstill whatever its actuators still apply.
@@ -329,49 +328,6 @@ class Episode:
         self.frame += 1
         self.elapsed_s += dt
         return self.frame
-
-    def _drive(self, world: World, dt: float) -> list[tuple[int, float, float, float]]:
-        """Write every body's command into its motion group (all are driven from outside).
-
-        Returns the world index and pose of each vehicle its brakes hold at standstill.
-        """
-        held = []
-        for actor in self.actors.bodies():
-            k = self._index[actor.id]
-            g = world.group_of[k]
-            if g < 0:
-                continue
-            control = world.groups[g].control
-            row = world.row_of[k]
-            if actor.kind == "vehicle":
-                c = actor.vehicle_control
-                accel, steer, hold = pedal_command(
-                    c.throttle,
-                    c.brake,
-                    c.steer,
-                    c.hand_brake,
-                    c.reverse,
-                    float(world.v[k]),
-                    self._limits(actor),
-                    dt,
-                )
-                if hold:
-                    world.set_speed(k, 0.0)
-                    held.append((k, float(world.x[k]), float(world.y[k]), float(world.h[k])))
-                control[row, 0] = accel
-                control[row, 1] = steer
-            elif actor.kind == "walker":
-                w = actor.walker_control
-                control[row] = walker_velocity(w.direction, w.speed)
-        return held
-
-    def _limits(self, actor: Actor) -> VehicleLimits:
-        limits = self._vehicle_limits.get(actor.id)
-        if limits is None:
-            p = preset(actor.blueprint.road_user or "car")
-            limits = VehicleLimits(p.max_accel_mps2, p.max_decel_mps2, p.max_steer_rad)
-            self._vehicle_limits[actor.id] = limits
-        return limits
 
     # ------------------------------------------------------------------ snapshots
 

@@ -16,23 +16,25 @@ from typing import TYPE_CHECKING, Any
 
 from gauntlet.bridges.carla.blueprints import library
 from gauntlet.bridges.carla.episode import SpawnError
+from gauntlet.bridges.carla.fields import (
+    ProtocolError,
+    actor_id,
+    decode_transform,
+    decode_vector,
+    encode_transform,
+    optional,
+)
 from gauntlet.bridges.carla.protocol import (
     SERVER_VERSION,
     CommandKind,
-    ProtocolError,
-    actor_id,
     decode_command,
     decode_description,
     decode_settings,
-    decode_transform,
-    decode_vector,
     decode_vehicle_control,
     decode_walker_control,
-    encode_transform,
     failure,
     ok,
     ok_void,
-    optional,
 )
 
 if TYPE_CHECKING:

@@ -14,20 +14,27 @@ becomes an error answer for that call instead of an exception in the server.
 
 from __future__ import annotations
 
-import math
 import struct
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
-from gauntlet.bridges.carla.coords import CarlaTransform
+from gauntlet.bridges.carla.fields import (
+    ProtocolError,
+    actor_id,
+    array,
+    decode_vector,
+    encode_optional,
+    encode_vector,
+    flag,
+    integer,
+    number,
+    optional,
+    text,
+)
 
 #: ``carla.Client.get_server_version()``: the client warns unless it equals its own.
 SERVER_VERSION = "0.9.16"
-
-
-class ProtocolError(ValueError):
-    """An RPC argument that does not have the layout CARLA's client sends."""
 
 
 class AttributeType(IntEnum):
@@ -90,102 +97,7 @@ def failure_void(message: str) -> list:
     return [[True, [message]]]
 
 
-# --------------------------------------------------------------------------- scalars
-
-
-def _number(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ProtocolError(f"{name}: expected a number, got {type(value).__name__}")
-    result = float(value)
-    if not math.isfinite(result):
-        raise ProtocolError(f"{name}: expected a finite number, got {result!r}")
-    return result
-
-
-def _integer(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ProtocolError(f"{name}: expected an integer, got {type(value).__name__}")
-    return value
-
-
-def _flag(value: Any, name: str) -> bool:
-    if not isinstance(value, bool):
-        raise ProtocolError(f"{name}: expected a bool, got {type(value).__name__}")
-    return value
-
-
-def _text(value: Any, name: str) -> str:
-    if isinstance(value, bytes):
-        try:
-            return value.decode()
-        except UnicodeDecodeError:
-            raise ProtocolError(f"{name}: not UTF-8 text") from None
-    if not isinstance(value, str):
-        raise ProtocolError(f"{name}: expected a string, got {type(value).__name__}")
-    return value
-
-
-def _array(value: Any, name: str, min_len: int = 0) -> list:
-    if not isinstance(value, list | tuple):
-        raise ProtocolError(f"{name}: expected an array, got {type(value).__name__}")
-    if len(value) < min_len:
-        raise ProtocolError(f"{name}: expected at least {min_len} fields, got {len(value)}")
-    return list(value)
-
-
-def actor_id(value: Any, name: str = "actor id") -> int:
-    """An ``ActorId`` (uint32)."""
-    result = _integer(value, name)
-    if not 0 <= result < 2**32:
-        raise ProtocolError(f"{name}: {result} is not a uint32")
-    return result
-
-
-def optional(value: Any, name: str) -> Any | None:
-    """The payload of a ``boost::optional`` (``None`` when empty)."""
-    items = _array(value, name, 1)
-    if not _flag(items[0], f"{name}.has_value") or len(items) < 2:
-        return None
-    return items[1]
-
-
-def encode_optional(value: Any | None) -> list:
-    """A ``boost::optional`` on the wire."""
-    return [False] if value is None else [True, value]
-
-
 # --------------------------------------------------------------------------- geometry
-
-
-def decode_vector(value: Any, name: str = "vector") -> tuple[float, float, float]:
-    """A ``Vector3D`` / ``Location``: ``[x, y, z]``."""
-    x, y, z = _array(value, name, 3)[:3]
-    return _number(x, f"{name}.x"), _number(y, f"{name}.y"), _number(z, f"{name}.z")
-
-
-def encode_vector(x: float, y: float, z: float) -> list[float]:
-    """A ``Vector3D`` on the wire."""
-    return [float(x), float(y), float(z)]
-
-
-def decode_transform(value: Any, name: str = "transform") -> CarlaTransform:
-    """A ``Transform``: ``[[x, y, z], [pitch, yaw, roll]]``."""
-    location, rotation = _array(value, name, 2)[:2]
-    x, y, z = decode_vector(location, f"{name}.location")
-    pitch, yaw, roll = _array(rotation, f"{name}.rotation", 3)[:3]
-    return CarlaTransform(
-        x,
-        y,
-        z,
-        _number(pitch, f"{name}.rotation.pitch"),
-        _number(yaw, f"{name}.rotation.yaw"),
-        _number(roll, f"{name}.rotation.roll"),
-    )
-
-
-def encode_transform(t: CarlaTransform) -> list:
-    """A ``Transform`` on the wire."""
-    return [encode_vector(t.x, t.y, t.z), [float(t.pitch), float(t.yaw), float(t.roll)]]
 
 
 @dataclass(frozen=True)
@@ -238,22 +150,22 @@ class ActorDescription:
 
 def decode_description(value: Any, name: str = "description") -> ActorDescription:
     """An ``ActorDescription``: ``[uid, id, [[attr id, type, value], ...]]``."""
-    uid, bp_id, attrs = _array(value, name, 3)[:3]
+    uid, bp_id, attrs = array(value, name, 3)[:3]
     attributes = []
-    for k, item in enumerate(_array(attrs, f"{name}.attributes")):
-        a_id, a_type, a_value = _array(item, f"{name}.attributes[{k}]", 3)[:3]
-        kind = _integer(a_type, f"{name}.attributes[{k}].type")
+    for k, item in enumerate(array(attrs, f"{name}.attributes")):
+        a_id, a_type, a_value = array(item, f"{name}.attributes[{k}]", 3)[:3]
+        kind = integer(a_type, f"{name}.attributes[{k}].type")
         if kind not in AttributeType._value2member_map_:
             raise ProtocolError(f"{name}.attributes[{k}].type: unknown attribute type {kind}")
         attributes.append(
             AttributeValue(
-                _text(a_id, f"{name}.attributes[{k}].id"),
+                text(a_id, f"{name}.attributes[{k}].id"),
                 AttributeType(kind),
-                _text(a_value, f"{name}.attributes[{k}].value"),
+                text(a_value, f"{name}.attributes[{k}].value"),
             )
         )
     return ActorDescription(
-        actor_id(uid, f"{name}.uid"), _text(bp_id, f"{name}.id"), tuple(attributes)
+        actor_id(uid, f"{name}.uid"), text(bp_id, f"{name}.id"), tuple(attributes)
     )
 
 
@@ -318,28 +230,28 @@ class EpisodeSettings:
 
 def decode_settings(value: Any, name: str = "settings") -> EpisodeSettings:
     """``EpisodeSettings`` as the client sends them (older clients send fewer fields)."""
-    items = _array(value, name, 3)
+    items = array(value, name, 3)
     delta = optional(items[2], f"{name}.fixed_delta_seconds")
-    fixed = None if delta is None else _number(delta, f"{name}.fixed_delta_seconds")
+    fixed = None if delta is None else number(delta, f"{name}.fixed_delta_seconds")
     if fixed is not None and fixed <= 0.0:
         fixed = None
     defaults = EpisodeSettings()
     readers = (
-        ("substepping", _flag),
-        ("max_substep_delta_time", _number),
-        ("max_substeps", _integer),
-        ("max_culling_distance", _number),
-        ("deterministic_ragdolls", _flag),
-        ("tile_stream_distance", _number),
-        ("actor_active_distance", _number),
-        ("spectator_as_ego", _flag),
+        ("substepping", flag),
+        ("max_substep_delta_time", number),
+        ("max_substeps", integer),
+        ("max_culling_distance", number),
+        ("deterministic_ragdolls", flag),
+        ("tile_stream_distance", number),
+        ("actor_active_distance", number),
+        ("spectator_as_ego", flag),
     )
     rest: dict[str, Any] = {}
     for (key, read), raw in zip(readers, items[3:], strict=False):
         rest[key] = read(raw, f"{name}.{key}")
     return EpisodeSettings(
-        _flag(items[0], f"{name}.synchronous_mode"),
-        _flag(items[1], f"{name}.no_rendering_mode"),
+        flag(items[0], f"{name}.synchronous_mode"),
+        flag(items[1], f"{name}.no_rendering_mode"),
         fixed,
         **{k: rest.get(k, getattr(defaults, k)) for k, _ in readers},
     )
@@ -376,15 +288,15 @@ class VehicleControl:
 
 def decode_vehicle_control(value: Any, name: str = "control") -> VehicleControl:
     """A ``VehicleControl``: ``[throttle, steer, brake, hand_brake, reverse, manual, gear]``."""
-    t, s, b, hb, rev, manual, gear = _array(value, name, 7)[:7]
+    t, s, b, hb, rev, manual, gear = array(value, name, 7)[:7]
     return VehicleControl(
-        min(max(_number(t, f"{name}.throttle"), 0.0), 1.0),
-        min(max(_number(s, f"{name}.steer"), -1.0), 1.0),
-        min(max(_number(b, f"{name}.brake"), 0.0), 1.0),
-        _flag(hb, f"{name}.hand_brake"),
-        _flag(rev, f"{name}.reverse"),
-        _flag(manual, f"{name}.manual_gear_shift"),
-        _integer(gear, f"{name}.gear"),
+        min(max(number(t, f"{name}.throttle"), 0.0), 1.0),
+        min(max(number(s, f"{name}.steer"), -1.0), 1.0),
+        min(max(number(b, f"{name}.brake"), 0.0), 1.0),
+        flag(hb, f"{name}.hand_brake"),
+        flag(rev, f"{name}.reverse"),
+        flag(manual, f"{name}.manual_gear_shift"),
+        integer(gear, f"{name}.gear"),
     )
 
 
@@ -403,11 +315,11 @@ class WalkerControl:
 
 def decode_walker_control(value: Any, name: str = "control") -> WalkerControl:
     """A ``WalkerControl``: ``[[dx, dy, dz], speed, jump]``."""
-    direction, speed, jump = _array(value, name, 3)[:3]
+    direction, speed, jump = array(value, name, 3)[:3]
     return WalkerControl(
         decode_vector(direction, f"{name}.direction"),
-        max(_number(speed, f"{name}.speed"), 0.0),
-        _flag(jump, f"{name}.jump"),
+        max(number(speed, f"{name}.speed"), 0.0),
+        flag(jump, f"{name}.jump"),
     )
 
 
@@ -424,9 +336,9 @@ class Command:
 
 def decode_command(value: Any, name: str = "command") -> Command:
     """A ``Command``: ``[[variant index, [fields...]]]``."""
-    (variant,) = _array(value, name, 1)[:1]
-    index, payload = _array(variant, f"{name}.variant", 2)[:2]
-    index = _integer(index, f"{name}.index")
+    (variant,) = array(value, name, 1)[:1]
+    index, payload = array(variant, f"{name}.variant", 2)[:2]
+    index = integer(index, f"{name}.index")
     if index not in CommandKind._value2member_map_:
         raise ProtocolError(f"{name}: unknown command index {index}")
-    return Command(CommandKind(index), _array(payload, f"{name}.fields"))
+    return Command(CommandKind(index), array(payload, f"{name}.fields"))

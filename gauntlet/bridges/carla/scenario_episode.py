@@ -17,7 +17,8 @@ import dataclasses
 
 from gauntlet.bridges.carla.actors import Actor, complete_description
 from gauntlet.bridges.carla.blueprints import Blueprint, by_id
-from gauntlet.bridges.carla.coords import CarlaTransform, WorldPose
+from gauntlet.bridges.carla.bodies import pose_at
+from gauntlet.bridges.carla.coords import CarlaTransform
 from gauntlet.bridges.carla.episode import Episode, SpawnError
 from gauntlet.bridges.carla.protocol import (
     ActorDescription,
@@ -65,8 +66,7 @@ class ScenarioEpisode(Episode):
         for k, spec in enumerate(world.actors):
             actor = self._add_scenario_actor(world, k, HERO if k == ego else spec.name)
             ids.append(actor.id)
-        self._world_ids = ids
-        self._index = {cid: k for k, cid in enumerate(ids)}
+        self._set_world_ids(ids)
         self.hero_id = ids[ego]
         self.elapsed_s = world.time_s
 
@@ -81,8 +81,9 @@ class ScenarioEpisode(Episode):
         chosen = ActorDescription(
             0, blueprint.id, (AttributeValue("role_name", AttributeType.STRING, role),)
         )
-        pose = WorldPose(float(world.x[k]), float(world.y[k]), float(world.z[k]), float(world.h[k]))
-        return self.actors.add(blueprint, complete_description(blueprint, chosen), pose)
+        return self.actors.add(
+            blueprint, complete_description(blueprint, chosen), pose_at(world, k)
+        )
 
     # ------------------------------------------------------------------ what clients may do
 
@@ -99,21 +100,13 @@ class ScenarioEpisode(Episode):
             )
         self.settings = dataclasses.replace(settings, fixed_delta_seconds=self.world.dt)
 
-    def spawn(
-        self,
-        description: ActorDescription,
-        transform: CarlaTransform,
-        parent: int = 0,
-        owner: int | None = None,
-    ) -> Actor:
+    def _admit(self, blueprint: Blueprint) -> None:
         """Sensors, the spectator's kind of actors and controllers only: the scenario owns the bodies."""
-        blueprint = by_id().get(description.id)
-        if blueprint is not None and blueprint.kind in ("vehicle", "walker", "prop"):
+        if blueprint.kind in ("vehicle", "walker", "prop"):
             raise SpawnError(
                 f"{blueprint.id}: the scenario's actors are the world in scenario mode; "
                 "spawn sensors only"
             )
-        return super().spawn(description, transform, parent, owner)
 
     def destroy(self, actor_id: int) -> bool:
         """Destroy a sensor; scenario actors stay.

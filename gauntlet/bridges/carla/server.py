@@ -14,7 +14,8 @@ the same structure with more per-message overhead and less control over
 send buffers, which matters for a tick rate in the thousands per second.
 
 In asynchronous mode the loop steps the world on its own every ``dt`` of
-wall-clock time and publishes each snapshot.
+wall-clock time and publishes each snapshot. This module holds the loop and
+the RPC connections; the stream sessions are :class:`~.stream_port.StreamPort`'s.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from dataclasses import dataclass, field
 from gauntlet.bridges.carla.episode import Episode
 from gauntlet.bridges.carla.handlers import Handlers
 from gauntlet.bridges.carla.protocol import EpisodeSettings
+from gauntlet.bridges.carla.stream_port import ACCEPT, StreamPort, accept_nodelay, forget, listen
 from gauntlet.bridges.carla.streaming import StreamSession, make_token
 from gauntlet.bridges.carla.wire import MAX_MESSAGE_BYTES, RpcDecoder, WireError, encode_response
 
@@ -87,20 +89,21 @@ class CarlaServer:
         self.incomplete_message_timeout_s = incomplete_message_timeout_s
         self.episode_stream = EPISODE_STREAM
         self._selector = selectors.DefaultSelector()
-        self._rpc_listener = _listen(host, port)
-        self._stream_listener = _listen(
-            host, stream_port if stream_port is not None else (port + 1 if port else 0)
+        self._rpc_listener = listen(host, port)
+        self.streams = StreamPort(
+            self._selector,
+            listen(host, stream_port if stream_port is not None else (port + 1 if port else 0)),
+            self.has_stream,
+            self._first_frame,
         )
         self.port = self._rpc_listener.getsockname()[1]
-        self.stream_port = self._stream_listener.getsockname()[1]
+        self.stream_port = self.streams.port
         self._wake_r, self._wake_w = socket.socketpair()
-        for s in (self._rpc_listener, self._stream_listener, self._wake_r):
+        for s in (self._rpc_listener, self._wake_r):
             s.setblocking(False)
         self._selector.register(self._rpc_listener, selectors.EVENT_READ, "rpc-accept")
-        self._selector.register(self._stream_listener, selectors.EVENT_READ, "stream-accept")
         self._selector.register(self._wake_r, selectors.EVENT_READ, "wake")
         self._rpc: dict[int, _RpcConnection] = {}
-        self._streams: dict[int, set[StreamSession]] = {}
         self._next_connection = 1
         self._running = False
         self._thread: threading.Thread | None = None
@@ -156,13 +159,15 @@ class CarlaServer:
     def tick(self) -> int:
         """Step the episode once and publish its snapshot; returns the frame."""
         frame = self.episode.tick()
-        self._publish(self.episode_stream, self.episode.snapshot())
-        listening = [
-            s for s, sessions in self._streams.items() if sessions and s != self.episode_stream
-        ]
+        self.streams.publish(self.episode_stream, self.episode.snapshot())
+        listening = [s for s in self.streams.subscribed() if s != self.episode_stream]
         for stream_id, payload in self.episode.sensors.payloads(listening):
-            self._publish(stream_id, payload)
+            self.streams.publish(stream_id, payload)
         return frame
+
+    def _first_frame(self, stream_id: int) -> bytes | None:
+        """A new subscriber of the episode stream gets the current snapshot at once."""
+        return self.episode.snapshot() if stream_id == self.episode_stream else None
 
     def client_tick(self) -> object:
         """A client's ``world.tick()``: the answer, or :data:`DEFERRED` to answer later."""
@@ -190,14 +195,8 @@ class CarlaServer:
         """Destroy an actor and close its stream's sessions."""
         if not self.episode.destroy(actor_id):
             return False
-        for session in self._streams.pop(actor_id, set()):
-            self._close_stream(session)
+        self.streams.end(actor_id)
         return True
-
-    def _publish(self, stream_id: int, payload: bytes) -> None:
-        for session in list(self._streams.get(stream_id, ())):
-            session.enqueue(payload)
-            self._flush_stream(session)
 
     # ------------------------------------------------------------------ the loop
 
@@ -241,8 +240,8 @@ class CarlaServer:
             self._wake_r.recv(64)
         elif tag == "rpc-accept":
             self._accept_rpc()
-        elif tag == "stream-accept":
-            self._accept_stream()
+        elif tag == ACCEPT:
+            self.streams.accept()
         elif isinstance(tag, _RpcConnection):
             if mask & selectors.EVENT_READ:
                 self._read_rpc(tag)
@@ -250,19 +249,16 @@ class CarlaServer:
                 self._flush_rpc(tag)
         elif isinstance(tag, StreamSession):
             if mask & selectors.EVENT_READ:
-                self._read_stream(tag)
+                self.streams.read(tag)
             if mask & selectors.EVENT_WRITE:
-                self._flush_stream(tag)
+                self.streams.flush(tag)
 
     # ------------------------------------------------------------------ RPC connections
 
     def _accept_rpc(self) -> None:
-        try:
-            sock, _ = self._rpc_listener.accept()
-        except OSError:
+        sock = accept_nodelay(self._rpc_listener)
+        if sock is None:
             return
-        sock.setblocking(False)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         conn = _RpcConnection(self._next_connection, sock, RpcDecoder(self.max_message_bytes))
         self._next_connection += 1
         self._rpc[conn.id] = conn
@@ -337,85 +333,15 @@ class CarlaServer:
     def _close_rpc(self, conn: _RpcConnection) -> None:
         if self._rpc.pop(conn.id, None) is None:
             return
-        _forget(self._selector, conn.sock)
+        forget(self._selector, conn.sock)
         if self.free_on_disconnect:
             for actor in self.episode.actors.owned_by(conn.id):
                 self.destroy(actor.id)
 
-    # ------------------------------------------------------------------ stream sessions
-
-    def _accept_stream(self) -> None:
-        try:
-            sock, _ = self._stream_listener.accept()
-        except OSError:
-            return
-        sock.setblocking(False)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self._selector.register(sock, selectors.EVENT_READ, StreamSession(sock))
-
-    def _read_stream(self, session: StreamSession) -> None:
-        try:
-            data = session.sock.recv(64)
-        except (BlockingIOError, InterruptedError):
-            return
-        except OSError:
-            data = b""
-        if not data or session.stream_id is not None:
-            self._close_stream(session)  # gone, or sent more than its stream id
-            return
-        try:
-            stream_id = session.read_hello(data)
-        except ValueError:
-            self._close_stream(session)
-            return
-        if stream_id is None:
-            return
-        if not self.has_stream(stream_id):
-            log.info("closing stream session: unknown stream %d", stream_id)
-            self._close_stream(session)
-            return
-        self._streams.setdefault(stream_id, set()).add(session)
-        if stream_id == self.episode_stream:
-            session.enqueue(self.episode.snapshot())
-            self._flush_stream(session)
-
-    def _flush_stream(self, session: StreamSession) -> None:
-        try:
-            session.flush()
-        except OSError:
-            self._close_stream(session)
-            return
-        events = selectors.EVENT_READ | (selectors.EVENT_WRITE if session.pending else 0)
-        with contextlib.suppress(KeyError, ValueError):
-            self._selector.modify(session.sock, events, session)
-
-    def _close_stream(self, session: StreamSession) -> None:
-        if session.stream_id is not None:
-            self._streams.get(session.stream_id, set()).discard(session)
-        _forget(self._selector, session.sock)
-
     def _shutdown(self) -> None:
         for conn in list(self._rpc.values()):
             self._close_rpc(conn)
-        for sessions in list(self._streams.values()):
-            for session in list(sessions):
-                self._close_stream(session)
-        for s in (self._rpc_listener, self._stream_listener, self._wake_r, self._wake_w):
-            _forget(self._selector, s)
+        self.streams.shutdown()
+        for s in (self._rpc_listener, self._wake_r, self._wake_w):
+            forget(self._selector, s)
         self._selector.close()
-
-
-def _listen(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(64)
-    return sock
-
-
-def _forget(selector: selectors.BaseSelector, sock: socket.socket) -> None:
-    with contextlib.suppress(KeyError, ValueError):
-        selector.unregister(sock)
-    with contextlib.suppress(OSError):
-        sock.close()
