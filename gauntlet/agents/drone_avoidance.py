@@ -39,8 +39,24 @@ most x1.25) so that its component along the flight is the commanded speed:
 the velocity loop then turns the drone without cutting the corner and
 losing speed.
 
+Moving obstacles (:mod:`gauntlet.agents.drone_tracking`): the moving returns
+are tracked over scans; the returns of a confirmed track move with its fitted
+velocity (its predicted centroid stands in when a scan misses it), and their
+predicted distance counts SPREAD_SHARE x speed x time less (a heading error of
+about 6 degrees). When a confirmed mover comes within ``R + THREAT_EXTRA_M`` of
+the drone within THREAT_S (flying on, stopping, or flying ``v_d``), the drone is
+*threatened* for THREAT_HOLD_S: the horizon reaches 1 s past the mover's
+arrival (at most THREAT_S), the candidates fly at least the cruise speed (at
+least ESCAPE_MIN_MPS) and the cost adds ``ACROSS_WEIGHT (v . u)²`` (``u`` the
+mover's direction: escape across its path), ``SIDE_WEIGHT`` times the square
+of any velocity back towards the side of its path the drone escaped from (the
+side is chosen once, by the drone's offset from the path or its first escape,
+and kept while threatened: turning back across a fast mover's path is how it
+hits) and ``VERTICAL_WEIGHT vz²`` (a climb takes the mover out of the ring).
+
 The flight controller enforces no-fly zones whatever the stack commands;
-the zone term only makes the detour start earlier.
+the zone term only makes the detour start earlier (zone distances from
+:func:`gauntlet.dynamics.airspace.signed_distance`).
 """
 
 from __future__ import annotations
@@ -50,7 +66,9 @@ import math
 import numpy as np
 
 from gauntlet.agents.drone_mission import MissionFollower
+from gauntlet.agents.drone_tracking import MovingTracker, threat_time
 from gauntlet.agents.drone_types import DroneCommand, DroneEpisodeInfo, DroneObservation, DroneZone
+from gauntlet.dynamics.airspace import CylinderZone, PrismZone, Zone, signed_distance
 
 DIRECTIONS = 48
 SPEED_FACTORS = (1.0, 0.6, 0.3)
@@ -70,6 +88,15 @@ SLOWING_WEIGHT = 6.0
 SMOOTHNESS_WEIGHT = 0.3
 TURN_BOOST_MAX = 1.25
 MEMORY_CELL_M = 0.25
+THREAT_S = 4.0
+THREAT_EXTRA_M = 2.0
+ESCAPE_MIN_MPS = 3.0
+THREAT_HOLD_S = 1.0
+SPREAD_SHARE = 0.1
+ACROSS_WEIGHT = 1.0
+SIDE_WEIGHT = 100.0
+SIDE_DECIDED_M = 0.5
+VERTICAL_WEIGHT = 10.0
 
 
 class DroneAvoidanceStack:
@@ -88,6 +115,7 @@ class DroneAvoidanceStack:
         """Start an episode."""
         self.info = info
         self.follower = MissionFollower(info)
+        self._zones = airspace_zones(info.zones)
         az, el = info.ring_azimuth_rad, info.ring_elevation_rad
         # Unit ray directions (E, A, 3).
         self._rays = np.stack(
@@ -108,6 +136,11 @@ class DroneAvoidanceStack:
         self._previous_residual = np.zeros((len(el), len(az)))
         self._previous_scan_s = -math.inf
         self._memory: list[tuple[float, np.ndarray]] = []
+        self._tracker = MovingTracker()
+        self._threat_until_s = -math.inf
+        self._threat_s = math.inf
+        self._threat_dir = np.zeros(3)
+        self._threat_side = np.zeros(3)
         self._choice = np.zeros(3)
         self._choice_is_desired = True
         self._mode = "mission"
@@ -162,16 +195,66 @@ class DroneAvoidanceStack:
             self._previous_residual = np.where(both, residual, 0.0)
         self._previous_ranges = ranges
         self._previous_scan_s = obs.ring_time_s
-        self._remember(obs, ranges, finite & (radial == 0.0))
+        # Moving returns from this scan (velocities from the tracker); static ones from the
+        # memory of recent scans, less those beside a moving return (the mover's first sightings).
+        rel = ranges[finite][:, None] * self._rays[finite]
+        flagged = radial[finite] != 0.0
+        moves, velocity, confirmed = self._tracker.update(
+            obs.ring_time_s, obs.position_m + rel, radial[finite][:, None] * self._rays[finite],
+            flagged, obs.velocity_mps,
+        )  # fmt: skip
+        lost_at, lost_v = self._tracker.unseen(obs.ring_time_s)
+        moving_rel = np.vstack((rel[moves], lost_at - obs.position_m))
+        moving_v = np.vstack((velocity[moves], lost_v))
+        tracked = np.concatenate((confirmed[moves], np.ones(len(lost_at), dtype=bool)))
+        static = finite.copy()
+        static[finite] = ~moves
+        if np.any(tracked) and np.any(static):
+            near = _near_any(ranges[static][:, None] * self._rays[static], moving_rel[tracked], 1.0)
+            static[static] = ~near
+        self._remember(obs, ranges, static)
+        own_speed = float(np.linalg.norm(obs.velocity_mps))
         speed = float(np.linalg.norm(desired))
-        reach = max(speed, float(np.linalg.norm(obs.velocity_mps)))
+        reach = max(speed, own_speed)
         horizon = max(self.horizon_s, reach / max(info.max_accel_mps2, 1e-3) + 0.5)
         # The drone turns with a lag: keep more room the faster it flies.
-        safe_r = (
-            info.radius_m + self.margin_m + LAG_MARGIN_S * float(np.linalg.norm(obs.velocity_mps))
-        )
-        # Moving returns from this scan; static ones from the memory of recent scans.
-        moving = finite & (radial != 0.0)
+        safe_r = info.radius_m + self.margin_m + LAG_MARGIN_S * own_speed
+        base = max(speed, 1.0)
+        # A mover on a collision course with the drone as it flies, or as it would be were
+        # it to stop: look past its arrival, allow a fast escape, across its path.
+        threat, hit = math.inf, np.zeros(np.count_nonzero(tracked), dtype=bool)
+        for own in (obs.velocity_mps, np.zeros(3), desired):
+            other, other_hit = threat_time(
+                moving_rel[tracked], moving_v[tracked] - own, safe_r + THREAT_EXTRA_M, THREAT_S
+            )
+            threat = min(threat, other)
+            hit |= other_hit
+        if math.isfinite(threat):
+            self._threat_s = threat
+            self._threat_until_s = obs.ring_time_s + THREAT_HOLD_S
+            heading = np.mean(moving_v[tracked][hit], axis=0)
+            size = float(np.linalg.norm(heading))
+            self._threat_dir = heading / size if size > 1e-6 else np.zeros(3)
+            across = np.array([-self._threat_dir[1], self._threat_dir[0], 0.0])
+            if not np.any(self._threat_side):
+                # The side of the mover's path the drone escapes to, kept until the threat is
+                # over (turning back across the path of a fast mover is how it hits).
+                offset = -float(np.mean(moving_rel[tracked][hit], axis=0) @ across)
+                if abs(offset) > SIDE_DECIDED_M:
+                    self._threat_side = math.copysign(1.0, offset) * across
+            elif float(self._threat_side @ across) < 0.0:
+                self._threat_side = -across
+            else:
+                self._threat_side = across
+        threatened = obs.ring_time_s <= self._threat_until_s
+        if not threatened:
+            self._threat_side = np.zeros(3)
+        if threatened:
+            horizon = max(horizon, min(self._threat_s + 1.0, THREAT_S))
+            escape = min(max(info.cruise_speed_mps, ESCAPE_MIN_MPS), info.max_speed_mps)
+            base = max(base, escape)
+            mover_speed = float(np.max(np.linalg.norm(moving_v, axis=1))) if len(moving_v) else 0.0
+            reach = max(reach, base) + mover_speed
         stored = self._memory_points() - obs.position_m
         distance = np.sqrt(np.sum(stored * stored, axis=1))
         reach_m = reach * horizon + safe_r + 8.0
@@ -180,11 +263,11 @@ class DroneAvoidanceStack:
             # The nearest returns matter: keep MAX_POINTS of them.
             cut = np.partition(distance[keep], MAX_POINTS - 1)[MAX_POINTS - 1]
             keep &= distance <= cut
-        points = np.vstack((stored[keep], ranges[moving][:, None] * self._rays[moving]))
-        point_v = np.vstack(
-            (np.zeros((np.count_nonzero(keep), 3)), radial[moving][:, None] * self._rays[moving])
+        points = np.vstack((stored[keep], moving_rel))
+        point_v = np.vstack((np.zeros((np.count_nonzero(keep), 3)), moving_v))
+        point_spread = np.concatenate(
+            (np.zeros(np.count_nonzero(keep)), np.where(tracked, SPREAD_SHARE, 0.0))
         )
-        base = max(speed, 1.0)
         candidates = np.vstack(
             (desired[None], np.zeros((1, 3)),
              *(f * base * self._units for f in SPEED_FACTORS)),
@@ -196,7 +279,7 @@ class DroneAvoidanceStack:
             fast = 2 + len(self._units)
             args = (
                 obs.velocity_mps, points, point_v, horizon, info.velocity_time_constant_s,
-                TURN_ACCEL_SHARE * info.max_accel_mps2, reach,
+                TURN_ACCEL_SHARE * info.max_accel_mps2, reach, point_spread,
             )  # fmt: skip
             free[:fast] = _closest_approach(candidates[:fast], *args)
             if np.any(free[:fast] >= safe_r) and (
@@ -212,10 +295,17 @@ class DroneAvoidanceStack:
         cost += SMOOTHNESS_WEIGHT * np.sum((candidates - self._choice) ** 2, axis=1)
         cost += 0.5 * base * base * np.exp(-np.maximum(free - safe_r, 0.0) / 1.0)
         cost[1] += base * base  # stopping is the last resort
+        if threatened:
+            along = candidates @ self._threat_dir
+            cost += ACROSS_WEIGHT * along * along
+            back = np.minimum(candidates @ self._threat_side, 0.0)
+            cost += SIDE_WEIGHT * back * back
+            # Escape in the ring's plane: climbing or sinking loses the mover from view.
+            cost += VERTICAL_WEIGHT * candidates[:, 2] * candidates[:, 2]
         if info.zones:
             ahead = obs.position_m[None] + ZONE_LOOKAHEAD_S * candidates
             shortfall = np.maximum(
-                info.zone_margin_m + ZONE_BUFFER_M - _zone_distance(info.zones, ahead), 0.0
+                info.zone_margin_m + ZONE_BUFFER_M - _zone_distance(self._zones, ahead), 0.0
             )
             cost += 50.0 * shortfall * shortfall
         safe = free >= safe_r
@@ -224,6 +314,10 @@ class DroneAvoidanceStack:
         )
         self._choice = candidates[best].copy()
         self._choice_is_desired = best == 0
+        if threatened and not np.any(self._threat_side):
+            across = np.array([-self._threat_dir[1], self._threat_dir[0], 0.0])
+            lateral = float(self._choice @ across)
+            self._threat_side = (-1.0 if lateral < 0.0 else 1.0) * across
 
 
 class DroneDirectStack:
@@ -245,6 +339,12 @@ class DroneDirectStack:
         return DroneCommand(desired, heading, mode)
 
 
+def _near_any(points: np.ndarray, others: np.ndarray, distance_m: float) -> np.ndarray:
+    """Whether each point ``(n, 3)`` lies within ``distance_m`` of any of ``others`` ``(k, 3)``, m."""
+    gap = points[:, None, :] - others[None, :, :]
+    return np.any(np.sum(gap * gap, axis=-1) < distance_m * distance_m, axis=1)
+
+
 def _one_per_cell(world: np.ndarray) -> np.ndarray:
     """The first point ``(m, 3)`` in each MEMORY_CELL_M cube, in their order (cells within 2^20)."""
     cells = np.floor(world / MEMORY_CELL_M).astype(np.int64) + (1 << 20)
@@ -255,7 +355,7 @@ def _one_per_cell(world: np.ndarray) -> np.ndarray:
 
 def _closest_approach(
     candidates: np.ndarray, v0: np.ndarray, points: np.ndarray, point_v: np.ndarray,
-    horizon: float, tau: float, accel: float, reach: float,
+    horizon: float, tau: float, accel: float, reach: float, spread: np.ndarray | None = None,
 ) -> np.ndarray:  # fmt: skip
     """Closest approach of each candidate's predicted path to the points over the horizon, m.
 
@@ -266,6 +366,9 @@ def _closest_approach(
     acceleration the lag would ask for in a sharp turn). Points move at
     ``point_v``. The path is sampled no more than SAMPLE_SPACING_M apart at the
     speed ``reach``, m/s, so that it cannot step over a trunk between samples.
+    A moving point's predicted position is uncertain by its ``spread`` (one
+    per point, none by default) times its speed times the look-ahead time (a
+    heading error of about ``spread`` rad): its distance counts that much less.
     """
     samples = min(
         max(HORIZON_SAMPLES, math.ceil(reach * horizon / SAMPLE_SPACING_M)), MAX_HORIZON_SAMPLES
@@ -302,9 +405,15 @@ def _closest_approach(
         free2 = np.min(nearest.reshape(samples, -1), axis=0).astype(np.float64)
     if np.any(moving):
         go, go_v = points[moving], point_v[moving]
+        go_spread = np.sqrt(np.sum(go_v * go_v, axis=1))
+        go_spread *= 0.0 if spread is None else spread[moving]
+        free_moving = np.full(len(candidates), np.inf)
         for k in range(samples):
-            gap = (go + go_v * ((k + 1) * dt))[None] - path[k][:, None]
-            free2 = np.minimum(free2, np.min(np.sum(gap * gap, axis=-1), axis=1))
+            t = (k + 1) * dt
+            gap = (go + go_v * t)[None] - path[k][:, None]
+            d = np.sqrt(np.sum(gap * gap, axis=-1)) - go_spread * t
+            free_moving = np.minimum(free_moving, np.min(d, axis=1))
+        return np.minimum(np.sqrt(np.maximum(free2, 0.0)), np.maximum(free_moving, 0.0))
     return np.sqrt(np.maximum(free2, 0.0))
 
 
@@ -331,34 +440,22 @@ def _hold_speed_in_turns(command: np.ndarray, velocity: np.ndarray) -> np.ndarra
     return out
 
 
-def _zone_distance(zones: tuple[DroneZone, ...], points: np.ndarray) -> np.ndarray:
-    """Smallest distance of points ``(m, 3)`` to any zone, m (negative inside; exact for the solids)."""
-    best = np.full(len(points), np.inf)
+def airspace_zones(zones: tuple[DroneZone, ...]) -> tuple[Zone, ...]:
+    """The airspace solids (:mod:`gauntlet.dynamics.airspace`) of the zones a stack is given."""
+    out: list[Zone] = []
     for z in zones:
         if z.center_m is not None:
-            d_h = np.hypot(points[:, 0] - z.center_m[0], points[:, 1] - z.center_m[1]) - z.radius_m
+            center = (float(z.center_m[0]), float(z.center_m[1]))
+            out.append(CylinderZone(center, z.radius_m, z.floor_m, z.ceiling_m, z.name))
         else:
-            d_h = _polygon_distance(z.polygon_m, points[:, :2])
-        d_v = np.maximum(z.floor_m - points[:, 2], points[:, 2] - z.ceiling_m)
-        inside = (d_h <= 0.0) & (d_v <= 0.0)
-        d = np.where(
-            inside, np.maximum(d_h, d_v), np.hypot(np.maximum(d_h, 0.0), np.maximum(d_v, 0.0))
-        )
-        best = np.minimum(best, d)
+            corners = tuple((float(x), float(y)) for x, y in np.asarray(z.polygon_m))
+            out.append(PrismZone(corners, z.floor_m, z.ceiling_m, z.name))
+    return tuple(out)
+
+
+def _zone_distance(zones: tuple[Zone, ...], points: np.ndarray) -> np.ndarray:
+    """Smallest signed distance of points ``(m, 3)`` to any zone, m (negative inside)."""
+    best = np.full(len(points), np.inf)
+    for z in zones:
+        best = np.minimum(best, signed_distance(z, points))
     return best
-
-
-def _polygon_distance(polygon: np.ndarray, xy: np.ndarray) -> np.ndarray:
-    a = polygon
-    b = np.roll(a, -1, axis=0)
-    edge = b - a
-    rel = xy[:, None, :] - a[None]
-    t = np.clip(np.sum(rel * edge, axis=2) / np.sum(edge * edge, axis=1), 0.0, 1.0)
-    gap = rel - t[:, :, None] * edge
-    distance = np.sqrt(np.min(np.sum(gap * gap, axis=2), axis=1))
-    y = xy[:, 1:2]
-    straddles = (a[None, :, 1] > y) != (b[None, :, 1] > y)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cross_x = a[:, 0] + (y - a[:, 1]) * edge[:, 0] / edge[:, 1]
-    inside = np.sum(straddles & (xy[:, 0:1] < cross_x), axis=1) % 2 == 1
-    return np.where(inside, -distance, distance)
