@@ -34,7 +34,7 @@ zone). With no safe candidate it takes the one with the largest closest
 approach. Between scans it repeats its choice, re-aimed
 at the new ``v_d`` when the choice was ``v_d`` itself.
 
-The command sent is lengthened in turns (:func:`_hold_speed_in_turns`, at
+The command sent is lengthened in turns (:func:`~gauntlet.agents.drone_paths.hold_speed_in_turns`, at
 most x1.25) so that its component along the flight is the commanded speed:
 the velocity loop then turns the drone without cutting the corner and
 losing speed.
@@ -66,6 +66,7 @@ import math
 import numpy as np
 
 from gauntlet.agents.drone_mission import MissionFollower
+from gauntlet.agents.drone_paths import closest_approach, hold_speed_in_turns
 from gauntlet.agents.drone_tracking import MovingTracker, threat_time
 from gauntlet.agents.drone_types import DroneCommand, DroneEpisodeInfo, DroneObservation, DroneZone
 from gauntlet.dynamics.airspace import CylinderZone, PrismZone, Zone, signed_distance
@@ -77,16 +78,11 @@ JUMP_M = 1.0
 ZONE_LOOKAHEAD_S = 2.0
 ZONE_BUFFER_M = 2.0
 LAG_MARGIN_S = 0.02
-HORIZON_SAMPLES = 10
-SAMPLE_SPACING_M = 1.0
-MAX_HORIZON_SAMPLES = 64
-REACTION_S = 0.06
 TURN_ACCEL_SHARE = 1.5
 MAX_POINTS = 1500
 MEMORY_S = 1.0
 SLOWING_WEIGHT = 6.0
 SMOOTHNESS_WEIGHT = 0.3
-TURN_BOOST_MAX = 1.25
 MEMORY_CELL_M = 0.25
 THREAT_S = 4.0
 THREAT_EXTRA_M = 2.0
@@ -153,7 +149,7 @@ class DroneAvoidanceStack:
         command = desired if self._choice_is_desired else self._choice
         if not self._choice_is_desired:
             mode = "avoid" if mode == "mission" else mode
-        command = _hold_speed_in_turns(command, obs.velocity_mps)
+        command = hold_speed_in_turns(command, obs.velocity_mps)
         speed_xy = math.hypot(command[0], command[1])
         heading = math.atan2(command[1], command[0]) if speed_xy > 1.0 else math.nan
         return DroneCommand(np.array(command, dtype=np.float64), heading, mode)
@@ -281,13 +277,13 @@ class DroneAvoidanceStack:
                 obs.velocity_mps, points, point_v, horizon, info.velocity_time_constant_s,
                 TURN_ACCEL_SHARE * info.max_accel_mps2, reach, point_spread,
             )  # fmt: skip
-            free[:fast] = _closest_approach(candidates[:fast], *args)
+            free[:fast] = closest_approach(candidates[:fast], *args)
             if np.any(free[:fast] >= safe_r) and (
                 free[0] >= safe_r or np.any(free[2:fast] >= safe_r)
             ):
                 free[fast:] = 0.0
             else:
-                free[fast:] = _closest_approach(candidates[fast:], *args)
+                free[fast:] = closest_approach(candidates[fast:], *args)
         cost = np.sum((candidates - desired) ** 2, axis=1)
         # Losing speed costs more than turning: a gap beside the line is better than braking.
         lost = np.maximum(speed - np.linalg.norm(candidates, axis=1), 0.0)
@@ -351,93 +347,6 @@ def _one_per_cell(world: np.ndarray) -> np.ndarray:
     key = (cells[:, 0] << 42) | (cells[:, 1] << 21) | cells[:, 2]
     _, first = np.unique(key, return_index=True)
     return world[np.sort(first)]
-
-
-def _closest_approach(
-    candidates: np.ndarray, v0: np.ndarray, points: np.ndarray, point_v: np.ndarray,
-    horizon: float, tau: float, accel: float, reach: float, spread: np.ndarray | None = None,
-) -> np.ndarray:  # fmt: skip
-    """Closest approach of each candidate's predicted path to the points over the horizon, m.
-
-    The drone keeps its velocity ``v0`` for REACTION_S (scan age, link and
-    attitude response), then its velocity follows the candidate command as a
-    first-order lag of time constant ``tau``, s, with the change per step no
-    larger than ``accel``, m/s^2, times the step (the tilt limit caps the
-    acceleration the lag would ask for in a sharp turn). Points move at
-    ``point_v``. The path is sampled no more than SAMPLE_SPACING_M apart at the
-    speed ``reach``, m/s, so that it cannot step over a trunk between samples.
-    A moving point's predicted position is uncertain by its ``spread`` (one
-    per point, none by default) times its speed times the look-ahead time (a
-    heading error of about ``spread`` rad): its distance counts that much less.
-    """
-    samples = min(
-        max(HORIZON_SAMPLES, math.ceil(reach * horizon / SAMPLE_SPACING_M)), MAX_HORIZON_SAMPLES
-    )
-    dt = horizon / samples
-    pull = 1.0 - math.exp(-dt / tau)
-    step_max = accel * dt
-    velocity = np.repeat(v0[None], len(candidates), axis=0)
-    drone = np.zeros_like(velocity)
-    path = np.empty((samples, len(candidates), 3))
-    for k in range(samples):
-        if (k + 1) * dt > REACTION_S:
-            change = (_hold_speed_in_turns(candidates, velocity) - velocity) * pull
-            size = np.sqrt(np.sum(change * change, axis=1))
-            np.multiply(change, (step_max / np.maximum(size, step_max))[:, None], out=change)
-            # Mean velocity over the step: the path, not its corners.
-            drone += (velocity + 0.5 * change) * dt
-            velocity += change
-        else:
-            drone += velocity * dt
-        path[k] = drone
-    moving = np.any(point_v != 0.0, axis=1)
-    free2 = np.full(len(candidates), np.inf)
-    still = points[~moving]
-    if len(still):
-        # |p - d|^2 = |p|^2 - 2 p.d + |d|^2 for every sample, candidate and point at once.
-        # In single precision (to ~1 mm at 100 m): the closest approach is only compared
-        # with a clearance of about a metre.
-        flat = path.reshape(-1, 3).astype(np.float32)
-        still32 = still.astype(np.float32)
-        d2 = flat @ (-2.0 * still32.T)
-        d2 += np.sum(still32 * still32, axis=1)[None]
-        nearest = np.min(d2, axis=1) + np.sum(flat * flat, axis=1)
-        free2 = np.min(nearest.reshape(samples, -1), axis=0).astype(np.float64)
-    if np.any(moving):
-        go, go_v = points[moving], point_v[moving]
-        go_spread = np.sqrt(np.sum(go_v * go_v, axis=1))
-        go_spread *= 0.0 if spread is None else spread[moving]
-        free_moving = np.full(len(candidates), np.inf)
-        for k in range(samples):
-            t = (k + 1) * dt
-            gap = (go + go_v * t)[None] - path[k][:, None]
-            d = np.sqrt(np.sum(gap * gap, axis=-1)) - go_spread * t
-            free_moving = np.minimum(free_moving, np.min(d, axis=1))
-        return np.minimum(np.sqrt(np.maximum(free2, 0.0)), np.maximum(free_moving, 0.0))
-    return np.sqrt(np.maximum(free2, 0.0))
-
-
-def _hold_speed_in_turns(command: np.ndarray, velocity: np.ndarray) -> np.ndarray:
-    """Lengthen horizontal commands ``(..., 3)`` at an angle to the flight so that turns keep speed.
-
-    The velocity loop pulls the velocity straight towards the command, which
-    cuts the corner and loses speed. A command lengthened by ``1 / cos(angle)``
-    (the angle between it and the current horizontal velocity ``(..., 3)``,
-    m/s) has the commanded speed as its component along the flight: the
-    loop's pull on the speed is the same as in straight flight, the rest
-    turns the drone. The factor is at most TURN_BOOST_MAX, and applies above
-    2 m/s of flight and command, to commands less than 90 degrees off.
-    """
-    speed = np.hypot(velocity[..., 0], velocity[..., 1])
-    wanted = np.hypot(command[..., 0], command[..., 1])
-    along = command[..., 0] * velocity[..., 0] + command[..., 1] * velocity[..., 1]
-    ok = (speed >= 2.0) & (wanted >= 2.0) & (along > 0.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        factor = np.where(ok, np.minimum(wanted * speed / along, TURN_BOOST_MAX), 1.0)
-    out = np.array(command, dtype=np.float64)
-    out[..., 0] *= factor
-    out[..., 1] *= factor
-    return out
 
 
 def airspace_zones(zones: tuple[DroneZone, ...]) -> tuple[Zone, ...]:

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from gauntlet.agents import drone_avoidance as da
+from gauntlet.agents import drone_paths
 from gauntlet.runner.drone import run_drone_scenario
 from gauntlet.runner.single import RunOptions
 from gauntlet.scenarios.loader import load_scenario
@@ -75,15 +76,17 @@ def test_a_stack_commanding_into_a_zone_never_enters_it(tmp_path: Path) -> None:
 def test_turn_commands_are_lengthened_to_keep_the_speed() -> None:
     v = np.array([14.0, 0.0, 0.0])
     c30 = np.array([14.0 * math.cos(math.radians(30)), 14.0 * math.sin(math.radians(30)), 1.0])
-    out = da._hold_speed_in_turns(c30, v)
+    out = drone_paths.hold_speed_in_turns(c30, v)
     # Lengthened by 1 / cos 30 deg: its component along the flight is the commanded 14 m/s.
     assert out[:2] == pytest.approx([14.0, 14.0 * math.tan(math.radians(30))])
     assert out[2] == 1.0
     c60 = np.array([7.0, 7.0 * math.sqrt(3.0), 0.0])
-    assert da._hold_speed_in_turns(c60, v)[:2] == pytest.approx(da.TURN_BOOST_MAX * c60[:2])
+    assert drone_paths.hold_speed_in_turns(c60, v)[:2] == pytest.approx(
+        drone_paths.TURN_BOOST_MAX * c60[:2]
+    )
     behind = np.array([-5.0, 13.0, 0.0])
-    assert np.array_equal(da._hold_speed_in_turns(behind, v), behind)
-    assert np.array_equal(da._hold_speed_in_turns(c30, np.array([1.0, 0.0, 0.0])), c30)
+    assert np.array_equal(drone_paths.hold_speed_in_turns(behind, v), behind)
+    assert np.array_equal(drone_paths.hold_speed_in_turns(c30, np.array([1.0, 0.0, 0.0])), c30)
 
 
 def test_memory_keeps_one_point_per_cell() -> None:
@@ -97,11 +100,13 @@ def test_closest_approach_of_a_straight_path() -> None:
     # point 2 m to the left; the point behind the drone is 3 m away at the start.
     points = np.array([[10.0, 2.0, 0.0], [-3.0, 0.0, 0.0]])
     v = np.array([10.0, 0.0, 0.0])
-    free = da._closest_approach(v[None], v, points, np.zeros_like(points), 2.0, 0.25, 10.0, 10.0)
+    free = drone_paths.closest_approach(
+        v[None], v, points, np.zeros_like(points), 2.0, 0.25, 10.0, 10.0
+    )
     assert free == pytest.approx([2.0])
     # The point moving away at 10 m/s keeps its 2 m lateral gap and the 10 m lead.
     moving = np.array([[10.0, 2.0, 0.0]])
-    free = da._closest_approach(
+    free = drone_paths.closest_approach(
         v[None], v, moving, np.array([[10.0, 0.0, 0.0]]), 2.0, 0.25, 10.0, 10.0
     )
     assert free == pytest.approx([math.hypot(10.0, 2.0)])

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from gauntlet.agents import drone_avoidance as da
+from gauntlet.agents import drone_paths
 from gauntlet.agents import drone_tracking as dt
 from gauntlet.agents.drone_types import DroneZone
 from gauntlet.dynamics.airspace import CylinderZone, PrismZone, signed_distance
@@ -121,8 +122,8 @@ def test_moving_points_count_their_spread() -> None:
     v0 = np.zeros(3)
     points, point_v = np.array([[10.0, 0.0, 0.0]]), np.array([[5.0, 0.0, 0.0]])
     args = (v0, points, point_v, 2.0, 0.25, 10.0, 10.0)
-    assert da._closest_approach(v0[None], *args) == pytest.approx([10.5])
-    assert da._closest_approach(v0[None], *args, np.array([0.1])) == pytest.approx([10.45])
+    assert drone_paths.closest_approach(v0[None], *args) == pytest.approx([10.5])
+    assert drone_paths.closest_approach(v0[None], *args, np.array([0.1])) == pytest.approx([10.45])
 
 
 def test_the_stack_uses_the_airspace_zone_distance() -> None:
