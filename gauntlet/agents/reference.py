@@ -5,8 +5,10 @@ It works from the ground-truth object list and the route given at reset:
 * **lateral** — pure pursuit (default) or Stanley on the route polyline;
 * **longitudinal** — IDM-style adaptive cruise control towards the nearest
   obstacle in the route corridor (other road users now in the corridor, or
-  predicted to be in it when the ego arrives, and red stop lines), capped by
-  the lane's speed limit and ``cruise_speed_mps``;
+  predicted to be in it when the ego arrives - drifting or turning into it,
+  judged along the route's bends: :mod:`gauntlet.agents.route_conflict` -
+  and red stop lines), capped by the lane's speed limit and
+  ``cruise_speed_mps``;
 * **AEB** — full braking when the time to collision with an in-path object
   falls below ``aeb_ttc_s`` or the deceleration needed to stop exceeds
   ``aeb_decel_mps2``;
@@ -34,8 +36,8 @@ import numpy as np
 
 from gauntlet.agents.cooperative import CooperativeAwareness, CooperativeControl
 from gauntlet.agents.idm import idm_scalar
-from gauntlet.agents.kernels import nearest_on_route
 from gauntlet.agents.passing import PassingPlanner
+from gauntlet.agents.route_conflict import object_frame, object_motion, route_conflict
 from gauntlet.agents.stack import Control, EpisodeInfo, Observation
 
 CORRIDOR_MARGIN_M = 0.4
@@ -44,6 +46,12 @@ LOOKAHEAD_RANGE_M = 150.0
 LIMIT_LOOKAHEAD_M = 400.0
 #: The ego's centre is at the lower limit this far before the limit starts, m.
 LIMIT_MARGIN_M = 3.0
+#: Shortest time over which an object's turning and acceleration are measured, s.
+TURN_WINDOW_S = 0.3
+#: Largest path curvature an object is credited with, 1/m (a 5 m radius).
+MAX_TURN_PER_M = 0.2
+#: Largest acceleration (either sign) an object is credited with, m/s^2.
+MAX_ACCEL_MPS2 = 4.0
 
 
 class ReferenceStack:
@@ -107,6 +115,7 @@ class ReferenceStack:
         self._route_y = np.ascontiguousarray(info.route_xy[:, 1])
         self._limit_drops = _limit_drops(info)
         self._limit_braking_on = False
+        self._frames: list[tuple[float, np.ndarray, np.ndarray, np.ndarray]] = []
         self._coop = CooperativeAwareness(info, self.v2x_max_age_s)
         self._cc = CooperativeControl(self.comfort_decel_mps2, self.glosa)
         self.planner = (
@@ -183,6 +192,8 @@ class ReferenceStack:
         best_gap, best_v = np.inf, 0.0
         if len(obs.objects):
             best_gap, best_v = self._corridor(obs)
+        else:
+            self._frames = []
         # The end of the route is a place to stop, not to drive off.
         route_end = (
             float(self.info.route_s[-1]) - obs.route_s - 0.5 * e.length_m if self.info else np.inf
@@ -207,10 +218,11 @@ class ReferenceStack:
         return best_gap, best_v
 
     def _corridor(self, obs: Observation) -> tuple[float, float]:
-        """Nearest object now in the route corridor, or crossing into it in time."""
+        """Bumper gap (m) to, and speed along the route (m/s) of, the nearest object in the path."""
         info = self.info
         assert info is not None
         e, objs = obs.ego, obs.objects
+        turn, accel = self._motion(obs)
         c, s = math.cos(e.heading_rad), math.sin(e.heading_rad)
         lon = (objs.xy[:, 0] - e.x_m) * c + (objs.xy[:, 1] - e.y_m) * s
         k = np.flatnonzero((lon > -e.length_m) & (lon < LOOKAHEAD_RANGE_M))
@@ -227,7 +239,7 @@ class ReferenceStack:
             route_x, route_y = self.planner.driven_line(route_x, route_y, lo, hi)
             route_s, route_h = route_s[lo:hi], route_h[lo:hi]
             lo, hi = 0, hi - lo
-        return nearest_on_route(
+        return route_conflict(
             route_s,
             route_x,
             route_y,
@@ -244,8 +256,40 @@ class ReferenceStack:
             objs.velocity[k, 0],
             objs.velocity[k, 1],
             objs.heading[k],
+            turn[k],
+            accel[k],
             objs.length[k],
             objs.width[k],
+        )
+
+    def _motion(self, obs: Observation) -> tuple[np.ndarray, np.ndarray]:
+        """Path curvature (1/m, left positive) and acceleration (m/s^2) of every object.
+
+        Both come from the object's heading and speed in the newest earlier
+        object list at least ``TURN_WINDOW_S`` old (:func:`object_motion`;
+        NaN curvature and 0 acceleration where unknown).
+        """
+        objs, now = obs.objects, obs.time_s
+        ids, heading, speed_sorted, speed = object_frame(
+            objs.ids, objs.heading, objs.velocity[:, 0], objs.velocity[:, 1]
+        )
+        frames = self._frames
+        frames.append((now, ids, heading, speed_sorted))
+        while len(frames) > 2 and now - frames[1][0] >= TURN_WINDOW_S - 1e-9:
+            frames.pop(0)
+        t0, ids0, heading0, speed0 = frames[0]
+        if now - t0 < TURN_WINDOW_S - 1e-9:
+            return np.full(len(speed), np.nan), np.zeros(len(speed))
+        return object_motion(
+            objs.ids,
+            objs.heading,
+            speed,
+            ids0,
+            heading0,
+            speed0,
+            now - t0,
+            MAX_TURN_PER_M,
+            MAX_ACCEL_MPS2,
         )
 
     def _longitudinal(self, obs: Observation) -> float:
