@@ -15,6 +15,7 @@ from gauntlet.commands.library import cmd_export, cmd_list, cmd_schema, cmd_vali
 from gauntlet.commands.results import cmd_compare, cmd_history, cmd_runs
 from gauntlet.commands.run import cmd_merge, cmd_run
 from gauntlet.commands.tools import cmd_bench, cmd_serve, cmd_skills
+from gauntlet.scenarios.domains import DEFAULT_DOMAIN, domain_names
 
 __all__ = ["EXIT_OK", "EXIT_USAGE", "UsageError", "build_parser", "main"]
 
@@ -155,7 +156,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
     s.add_argument(
-        "--domain", default="driving", help="driving (default), drone, swarm or skill scenarios"
+        "--domain",
+        default=DEFAULT_DOMAIN,
+        choices=domain_names(),
+        help=f"the scenarios' domain (default: {DEFAULT_DOMAIN})",
     )
     s.set_defaults(func=cmd_schema)
 

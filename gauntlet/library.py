@@ -49,6 +49,22 @@ class AssetNotFoundError(FileNotFoundError):
         return "looked for " + " and ".join(str(p) for p in self.searched)
 
 
+def scenario_folder(file: str | None) -> Path:
+    """The folder that relative paths in a scenario start from.
+
+    Args:
+        file: The scenario's file as recorded in its source (``None``, empty, or a
+            name in angle brackets such as ``"<string>"`` for a scenario not read
+            from a file).
+
+    Returns:
+        The file's folder, or the current working directory when there is no file.
+    """
+    if file and not file.startswith("<"):
+        return Path(file).parent
+    return Path.cwd()
+
+
 def resolve_asset(file: str | Path, base: Path) -> Path:
     """The file a scenario names, found relative to its folder or to :func:`assets_root`.
 

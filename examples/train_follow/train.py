@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from gauntlet.envs.policy_stack import normalisation_path
+
 ENV_ID = "gauntlet/Follow-v0"
 HERE = Path(__file__).resolve().parent
 #: Episodes are drawn from the Follow-v0 template and the example's training situations
@@ -24,13 +26,6 @@ HERE = Path(__file__).resolve().parent
 SCENARIOS = ("template:follow", str(HERE / "scenarios" / "acc_training.yaml"))
 #: Parallel environments stepped in one process, and steps each one adds per rollout.
 N_ENVS, N_STEPS = 8, 256
-
-
-def normalisation_path(policy: Path) -> Path:
-    """Where the observation normalisation of ``policy`` is saved (next to it)."""
-    from gauntlet.envs.policy_stack import normalisation_path as path
-
-    return path(policy)
 
 
 def train(steps: int, out: Path, seed: int = 0, n_envs: int = N_ENVS) -> Path:

@@ -67,9 +67,9 @@ import numpy as np
 
 from gauntlet.agents.drone_mission import MissionFollower
 from gauntlet.agents.drone_paths import closest_approach, hold_speed_in_turns
-from gauntlet.agents.drone_tracking import MovingTracker, threat_time
-from gauntlet.agents.drone_types import DroneCommand, DroneEpisodeInfo, DroneObservation, DroneZone
-from gauntlet.dynamics.airspace import CylinderZone, PrismZone, Zone, signed_distance
+from gauntlet.agents.drone_tracking import MovingTracker, points_within, threat_time
+from gauntlet.agents.drone_types import DroneCommand, DroneEpisodeInfo, DroneObservation
+from gauntlet.dynamics.airspace import Zone, signed_distance
 
 DIRECTIONS = 48
 SPEED_FACTORS = (1.0, 0.6, 0.3)
@@ -111,7 +111,7 @@ class DroneAvoidanceStack:
         """Start an episode."""
         self.info = info
         self.follower = MissionFollower(info)
-        self._zones = airspace_zones(info.zones)
+        self._zones = info.zones
         az, el = info.ring_azimuth_rad, info.ring_elevation_rad
         # Unit ray directions (E, A, 3).
         self._rays = np.stack(
@@ -150,9 +150,7 @@ class DroneAvoidanceStack:
         if not self._choice_is_desired:
             mode = "avoid" if mode == "mission" else mode
         command = hold_speed_in_turns(command, obs.velocity_mps)
-        speed_xy = math.hypot(command[0], command[1])
-        heading = math.atan2(command[1], command[0]) if speed_xy > 1.0 else math.nan
-        return DroneCommand(np.array(command, dtype=np.float64), heading, mode)
+        return DroneCommand(np.array(command, dtype=np.float64), heading_of(command), mode)
 
     # ------------------------------------------------------------------ memory
 
@@ -206,7 +204,9 @@ class DroneAvoidanceStack:
         static = finite.copy()
         static[finite] = ~moves
         if np.any(tracked) and np.any(static):
-            near = _near_any(ranges[static][:, None] * self._rays[static], moving_rel[tracked], 1.0)
+            near = points_within(
+                ranges[static][:, None] * self._rays[static], moving_rel[tracked], 1.0
+            )
             static[static] = ~near
         self._remember(obs, ranges, static)
         own_speed = float(np.linalg.norm(obs.velocity_mps))
@@ -330,15 +330,16 @@ class DroneDirectStack:
     def step(self, obs: DroneObservation) -> DroneCommand:
         """Fly the mission follower's desired velocity."""
         desired, mode = self.follower.desired(obs)
-        speed_xy = math.hypot(desired[0], desired[1])
-        heading = math.atan2(desired[1], desired[0]) if speed_xy > 1.0 else math.nan
-        return DroneCommand(desired, heading, mode)
+        return DroneCommand(desired, heading_of(desired), mode)
 
 
-def _near_any(points: np.ndarray, others: np.ndarray, distance_m: float) -> np.ndarray:
-    """Whether each point ``(n, 3)`` lies within ``distance_m`` of any of ``others`` ``(k, 3)``, m."""
-    gap = points[:, None, :] - others[None, :, :]
-    return np.any(np.sum(gap * gap, axis=-1) < distance_m * distance_m, axis=1)
+def heading_of(command_mps: np.ndarray) -> float:
+    """The heading to hold for a velocity command ``(3,)``, m/s: its direction, rad.
+
+    ``nan`` (keep the current heading) when its horizontal speed is 1 m/s or less.
+    """
+    speed_xy = math.hypot(command_mps[0], command_mps[1])
+    return math.atan2(command_mps[1], command_mps[0]) if speed_xy > 1.0 else math.nan
 
 
 def _one_per_cell(world: np.ndarray) -> np.ndarray:
@@ -347,19 +348,6 @@ def _one_per_cell(world: np.ndarray) -> np.ndarray:
     key = (cells[:, 0] << 42) | (cells[:, 1] << 21) | cells[:, 2]
     _, first = np.unique(key, return_index=True)
     return world[np.sort(first)]
-
-
-def airspace_zones(zones: tuple[DroneZone, ...]) -> tuple[Zone, ...]:
-    """The airspace solids (:mod:`gauntlet.dynamics.airspace`) of the zones a stack is given."""
-    out: list[Zone] = []
-    for z in zones:
-        if z.center_m is not None:
-            center = (float(z.center_m[0]), float(z.center_m[1]))
-            out.append(CylinderZone(center, z.radius_m, z.floor_m, z.ceiling_m, z.name))
-        else:
-            corners = tuple((float(x), float(y)) for x, y in np.asarray(z.polygon_m))
-            out.append(PrismZone(corners, z.floor_m, z.ceiling_m, z.name))
-    return tuple(out)
 
 
 def _zone_distance(zones: tuple[Zone, ...], points: np.ndarray) -> np.ndarray:

@@ -74,12 +74,6 @@ class MissionFollower:
             return self._approach(p, goal, info.cruise_speed_mps), "mission"
         return self._follow_path(p, dt), "mission" if not self.done else "done"
 
-    def target(self, obs: DroneObservation) -> np.ndarray:
-        """The point the drone is heading for now ``(3,)``, m."""
-        if self.returning:
-            return self.info.home_m
-        return self.info.points_m[min(self.index, len(self.info.points_m) - 1)]
-
     # ------------------------------------------------------------------ laws
 
     def _update_return(self, obs: DroneObservation) -> None:

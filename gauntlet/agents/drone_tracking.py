@@ -228,7 +228,7 @@ class MovingTracker:
                 continue
             t = self.tracks[best]
             open_[best] = False
-            free = not len(still) or not np.any(_within(points[members], still, SURFACE_M))
+            free = not len(still) or not np.any(points_within(points[members], still, SURFACE_M))
             t.add(time_s, centroid, own_mps, free)
             if t.confirmed:
                 out[members] = t.velocity_mps
@@ -247,7 +247,7 @@ class MovingTracker:
         return where, velocity
 
 
-def _within(points: np.ndarray, others: np.ndarray, distance_m: float) -> np.ndarray:
+def points_within(points: np.ndarray, others: np.ndarray, distance_m: float) -> np.ndarray:
     """Whether each point ``(n, 3)`` lies within ``distance_m`` of any of ``others`` ``(k, 3)``, m."""
     gap = points[:, None, :] - others[None, :, :]
     return np.any(np.sum(gap * gap, axis=-1) < distance_m * distance_m, axis=1)

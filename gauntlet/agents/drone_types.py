@@ -10,32 +10,11 @@ units SI.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-#: Mission kinds a stack may be given.
-MISSION_KINDS = ("goal", "waypoints", "patrol", "hover")
-
-
-@dataclass(frozen=True)
-class DroneZone:
-    """A no-fly zone as a stack knows it: a callable-free description.
-
-    Attributes:
-        name: Zone name.
-        polygon_m: Corners ``(k, 2)`` of a prism, or ``None`` for a cylinder.
-        center_m: Cylinder centre ``(2,)``, m (``None`` for a prism).
-        radius_m: Cylinder radius, m (0 for a prism).
-        floor_m, ceiling_m: Altitude band, m.
-    """
-
-    name: str
-    polygon_m: np.ndarray | None
-    center_m: np.ndarray | None
-    radius_m: float
-    floor_m: float
-    ceiling_m: float
+from gauntlet.dynamics.airspace import Zone
 
 
 @dataclass(frozen=True)
@@ -48,7 +27,7 @@ class DroneEpisodeInfo:
         preset: Preset name (``crazyflie``, ``agile``, ``industrial``).
         dt_s: Time between ``step`` calls, s.
         seed: Run seed.
-        mission: One of :data:`MISSION_KINDS`.
+        mission: Mission kind (``goal``, ``waypoints``, ``patrol``, ``hover``).
         points_m: Mission points ``(k, 3)``, m (one row for goal and hover).
         tolerance_m: Distance at which a point counts as reached, m.
         cruise_speed_mps: Speed to aim for, m/s.
@@ -58,7 +37,7 @@ class DroneEpisodeInfo:
         radius_m: The drone's collision radius, m.
         home_m: Where to return on a low battery ``(3,)``, m.
         return_reserve_s: Flight time to keep in hand on the way home, s.
-        zones: The no-fly zones.
+        zones: The no-fly zones (:mod:`gauntlet.dynamics.airspace` solids).
         zone_margin_m: The distance the flight controller keeps from zones, m.
         ring_azimuth_rad: Azimuth of each ring column ``(A,)``, world frame, rad.
         ring_elevation_rad: Elevation of each ring row ``(E,)``, rad.
@@ -80,7 +59,7 @@ class DroneEpisodeInfo:
     radius_m: float
     home_m: np.ndarray
     return_reserve_s: float
-    zones: tuple[DroneZone, ...]
+    zones: tuple[Zone, ...]
     zone_margin_m: float
     ring_azimuth_rad: np.ndarray
     ring_elevation_rad: np.ndarray
@@ -131,4 +110,3 @@ class DroneCommand:
     velocity_mps: np.ndarray
     heading_rad: float = math.nan
     mode: str = "mission"
-    extras: dict[str, float] = field(default_factory=dict)

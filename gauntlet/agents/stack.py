@@ -167,3 +167,14 @@ def make_stack(name: str, params: dict[str, Any] | None = None) -> Stack:
     if not isinstance(stack, Stack):
         raise StackError(f"stack {name!r}: {cls.__name__} has no reset(info) and step(obs) methods")
     return stack
+
+
+def close_stack(stack: object) -> None:
+    """Call ``stack.close()`` when the stack has one (the method is optional).
+
+    Runners call this in a ``finally`` block, so that a stack holding
+    processes, sockets or files releases them even when the run fails.
+    """
+    close = getattr(stack, "close", None)
+    if callable(close):
+        close()

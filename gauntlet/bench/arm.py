@@ -17,13 +17,13 @@ from typing import Any
 import numpy as np
 
 
-def env_steps_per_s(env_id: str, steps: int, robot: str = "panda") -> float:
-    """Steps per second of ``env_id`` under random actions (resets not timed)."""
+def env_steps_per_s(env_id: str, steps: int) -> float:
+    """Steps per second of ``env_id`` with the Panda arm under random actions (resets not timed)."""
     import gymnasium
 
     import gauntlet  # noqa: F401 - registers the ids
 
-    env = gymnasium.make(env_id, robot=robot).unwrapped
+    env = gymnasium.make(env_id, robot="panda").unwrapped
     env.reset(seed=0)
     env.action_space.seed(0)
     actions = [env.action_space.sample() for _ in range(steps)]
@@ -64,13 +64,15 @@ def primitive_success(quick: bool) -> dict[str, dict[str, float]]:
 
 def bench_arm(quick: bool = False) -> dict[str, Any]:
     """Run the arm benchmark; see the module docstring."""
+    from gauntlet.envs.arms import CONTROL_HZ, SUBSTEPS
+
     steps = 300 if quick else 2000
     reach = [env_steps_per_s("gauntlet/ArmReach-v0", steps) for _ in range(1 if quick else 3)]
     pick = [env_steps_per_s("gauntlet/ArmPickPlace-v0", steps) for _ in range(1 if quick else 3)]
     return {
         "reach_steps_per_s": float(np.median(reach)),
         "pick_place_steps_per_s": float(np.median(pick)),
-        "control_hz": 25.0,
-        "physics_substeps": 20,
+        "control_hz": CONTROL_HZ,
+        "physics_substeps": SUBSTEPS,
         "primitive_success": primitive_success(quick),
     }

@@ -91,7 +91,7 @@ def bench_carla(quick: bool = False) -> dict[str, Any]:
     }
 
 
-def _wait(received: dict[int, int], frame: int, timeout_s: float = 60.0) -> None:
+def _wait(received: dict[str, int], frame: int, timeout_s: float = 60.0) -> None:
     """Block until a callback recorded data of ``frame``."""
     end = time.perf_counter() + timeout_s
     while received.get("frame", -1) < frame:

@@ -5,6 +5,10 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -13,7 +17,8 @@ class UsageError(Exception):
     """A mistake in the command line or the input files; printed without a traceback."""
 
 
-def make_console():  # noqa: ANN202
+def make_console() -> Console:
+    """A console for the command's tables and summaries (standard output, no highlighting)."""
     from rich.console import Console
 
     return Console(stderr=False, highlight=False, soft_wrap=True)
@@ -82,15 +87,16 @@ def select_scenarios(args: argparse.Namespace, paths: Sequence[str]) -> list:
 
 def check_stacks(scenarios: Sequence, override: str | None) -> list[str]:
     """Build each scenario's stack once (name and parameters); return the errors."""
-    from gauntlet.agents.stack import StackError, make_stack
+    from gauntlet.agents.stack import StackError, close_stack, make_stack
+    from gauntlet.scenarios.domains import DEFAULT_DOMAIN, domain_of, stack_of
     from gauntlet.scenarios.errors import error_at
 
     errors, seen = [], set()
     for s in scenarios:
         # Non-driving domains name their stack at the top level, without parameters.
-        ego = getattr(s, "ego", None)
+        ego = s.ego if domain_of(s) == DEFAULT_DOMAIN else None
         params = ego.params if ego is not None else {}
-        name = override or (ego.stack if ego is not None else s.stack)
+        name = stack_of(s, override)
         key = (name, repr(sorted(params.items())))
         if key in seen:
             continue
@@ -101,10 +107,5 @@ def check_stacks(scenarios: Sequence, override: str | None) -> list[str]:
             path = ("stack",) if ego is None else ("ego", "params") if params else ("ego", "stack")
             errors.append(str(error_at(s.source, path, str(exc))))
             continue
-        close = getattr(stack, "close", None)
-        if callable(close):
-            close()
+        close_stack(stack)
     return errors
-
-
-# --------------------------------------------------------------------------- commands

@@ -80,6 +80,3 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return serve(args)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-
-
-# --------------------------------------------------------------------------- parser

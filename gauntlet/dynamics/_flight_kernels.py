@@ -178,22 +178,8 @@ def drag_feedforward(
     drag law of the rigid body (:func:`gauntlet.dynamics._quadrotor_kernels.rigid_body_step`)
     is evaluated there and the result turned back into the world, negated.
     """
-    qw, qx, qy, qz = s[qk.QW], s[qk.QX], s[qk.QY], s[qk.QZ]
-    # Columns of R (body axes in the world).
-    r00, r10, r20 = (
-        1.0 - 2.0 * (qy * qy + qz * qz),
-        2.0 * (qx * qy + qw * qz),
-        2.0 * (qx * qz - qw * qy),
-    )
-    r01, r11, r21 = (
-        2.0 * (qx * qy - qw * qz),
-        1.0 - 2.0 * (qx * qx + qz * qz),
-        2.0 * (qy * qz + qw * qx),
-    )
-    r02, r12, r22 = (
-        2.0 * (qx * qz + qw * qy),
-        2.0 * (qy * qz - qw * qx),
-        1.0 - 2.0 * (qx * qx + qy * qy),
+    r00, r01, r02, r10, r11, r12, r20, r21, r22 = qk.rotation_matrix(
+        s[qk.QW], s[qk.QX], s[qk.QY], s[qk.QZ]
     )
     bx = r00 * vcx + r10 * vcy + r20 * vcz
     by = r01 * vcx + r11 * vcy + r21 * vcz

@@ -132,6 +132,29 @@ def downwash_speeds(state: np.ndarray, params: np.ndarray, out: np.ndarray) -> N
 
 
 @njit(cache=True, error_model="numpy", inline="always")
+def rotation_matrix(
+    qw: float, qx: float, qy: float, qz: float
+) -> tuple[float, float, float, float, float, float, float, float, float]:
+    """Body-to-world rotation matrix of a unit quaternion, row by row.
+
+    Returns:
+        ``(r00, r01, r02, r10, r11, r12, r20, r21, r22)``; column ``k`` is body axis ``k``
+        in the world.
+    """
+    return (
+        1.0 - 2.0 * (qy * qy + qz * qz),
+        2.0 * (qx * qy - qw * qz),
+        2.0 * (qx * qz + qw * qy),
+        2.0 * (qx * qy + qw * qz),
+        1.0 - 2.0 * (qx * qx + qz * qz),
+        2.0 * (qy * qz - qw * qx),
+        2.0 * (qx * qz - qw * qy),
+        2.0 * (qy * qz + qw * qx),
+        1.0 - 2.0 * (qx * qx + qy * qy),
+    )
+
+
+@njit(cache=True, error_model="numpy", inline="always")
 def rigid_body_step(
     s: np.ndarray,
     p: np.ndarray,
@@ -189,16 +212,7 @@ def rigid_body_step(
         v_h = hover_induced_velocity(thrust, p[ROTOR_RADIUS])
         thrust /= 1.0 + downwash_mps / (2.0 * v_h + 1e-9)
     qw, qx, qy, qz = s[QW], s[QX], s[QY], s[QZ]
-    # Rotation matrix body -> world.
-    r00 = 1.0 - 2.0 * (qy * qy + qz * qz)
-    r01 = 2.0 * (qx * qy - qw * qz)
-    r02 = 2.0 * (qx * qz + qw * qy)
-    r10 = 2.0 * (qx * qy + qw * qz)
-    r11 = 1.0 - 2.0 * (qx * qx + qz * qz)
-    r12 = 2.0 * (qy * qz - qw * qx)
-    r20 = 2.0 * (qx * qz - qw * qy)
-    r21 = 2.0 * (qy * qz + qw * qx)
-    r22 = 1.0 - 2.0 * (qx * qx + qy * qy)
+    r00, r01, r02, r10, r11, r12, r20, r21, r22 = rotation_matrix(qw, qx, qy, qz)
     ax_w = s[VX] - wind_x
     ay_w = s[VY] - wind_y
     az_w = s[VZ] - wind_z + downwash_mps

@@ -79,7 +79,9 @@ class DiffDriveState:
 class DiffDriveFleet:
     """``n`` robots of one parameter set; commands are wheel speeds ``(n, 2)`` (left, right)."""
 
-    def __init__(self, params: DiffDriveParams, state: DiffDriveState, max_substep_s: float = 0.02):
+    def __init__(
+        self, params: DiffDriveParams, state: DiffDriveState, max_substep_s: float = 0.02
+    ) -> None:
         self.params = params
         self.state = state
         self.max_substep_s = max_substep_s

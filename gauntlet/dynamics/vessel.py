@@ -157,7 +157,9 @@ class VesselFleet:
     wind (world-frame vectors, m/s) and an optional :class:`WaveField`.
     """
 
-    def __init__(self, params: VesselParams, state: VesselState, max_substep_s: float = 0.05):
+    def __init__(
+        self, params: VesselParams, state: VesselState, max_substep_s: float = 0.05
+    ) -> None:
         self.params = params
         self.state = state
         self.max_substep_s = max_substep_s

@@ -46,6 +46,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -165,6 +166,14 @@ class Gust:
         return share * np.asarray(self.amplitude_mps, dtype=np.float64)
 
 
+class GustSource(Protocol):
+    """Anything that gives a gust velocity, the same for every drone, at a time."""
+
+    def velocity_at(self, time_s: float) -> np.ndarray:
+        """Gust velocity ``(3,)`` at ``time_s``, m/s (world ENU)."""
+        ...
+
+
 class WindField:
     """Wind for a batch of drones: mean + Dryden turbulence + gusts.
 
@@ -174,7 +183,7 @@ class WindField:
         rng: Generator for the turbulence (deterministic under its seed; the
             field's own, see the module notes on noise blocks).
         turbulence: Whether to add Dryden turbulence.
-        gusts: Discrete gusts.
+        gusts: Discrete gusts (:class:`Gust`, or any :class:`GustSource`).
     """
 
     def __init__(
@@ -184,7 +193,7 @@ class WindField:
         rng: np.random.Generator,
         *,
         turbulence: bool = True,
-        gusts: Sequence[Gust] = (),
+        gusts: Sequence[GustSource] = (),
     ) -> None:
         self.size = size
         self.mean = mean

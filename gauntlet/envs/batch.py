@@ -49,7 +49,8 @@ from gauntlet.envs.observation import (
     SIGNAL,
     RouteStopLines,
 )
-from gauntlet.envs.reward import TERMS, RewardWeights
+from gauntlet.envs.presets import reward_weights
+from gauntlet.envs.reward import RewardWeights, speed_term, step_terms
 from gauntlet.envs.scenario_set import load_scenario_set
 from gauntlet.scenarios import schema as sc
 from gauntlet.scenarios.errors import error_at
@@ -72,7 +73,9 @@ class BatchScenarioEnv(VectorEnv):
             :mod:`gauntlet.envs.scenario_set`); its only entity is the ego, it has
             no traffic lights on the ego's route, and its stop conditions are the
             duration and ``reached_position`` triggers of the ego.
-        reward: Weights of the reward terms.
+        reward: Weights of the reward terms, or the name of a preset (``"follow"``).
+            With no other road users there is never a lead: ``headway`` and ``ttc``
+            stay 0 and ``speed`` tracks the speed limit, as in ``ScenarioEnv``.
         time_limit_s: Episode length before truncation, s; default the scenario's duration.
         render_mode: Only ``None``: the batch does not draw frames.
 
@@ -91,7 +94,7 @@ class BatchScenarioEnv(VectorEnv):
         num_envs: int = 1024,
         scenarios: str | Sequence[str] = "template:lane_keep",
         *,
-        reward: RewardWeights | None = None,
+        reward: RewardWeights | str | None = None,
         time_limit_s: float | None = None,
         render_mode: str | None = None,
     ) -> None:
@@ -114,7 +117,9 @@ class BatchScenarioEnv(VectorEnv):
         self.scenario, self.scenario_id = scenario, scenario_id(scenario)
         self.num_envs = num_envs
         self.render_mode = None
-        self.weights = reward or RewardWeights()
+        self.weights = (
+            reward_weights(reward) if isinstance(reward, str) else reward or RewardWeights()
+        )
         self.single_observation_space = spaces.Box(LOW, HIGH, dtype=np.float32)
         self.single_action_space = spaces.Box(-1.0, 1.0, shape=(2,), dtype=np.float32)
         self.observation_space = batch_space(self.single_observation_space, num_envs)
@@ -289,20 +294,28 @@ class BatchScenarioEnv(VectorEnv):
     def _reward_terms(
         self, last_s: np.ndarray, last_accel: np.ndarray, goal: np.ndarray
     ) -> dict[str, np.ndarray]:
-        w, dt = self.weights, self.dt
+        w, dt, n = self.weights, self.dt, self.num_envs
         limit = self.speed_limits[self.route_index]
-        over = self.state[:, _SPEED] - limit
-        zero = np.zeros(self.num_envs)
-        terms = {
-            "progress": w.progress_per_m * (self.route_s - last_s),
-            "collision": zero,
-            "off_road": np.where(self.off_road, w.off_road_per_s * dt, 0.0),
-            "comfort": w.jerk_per_mps3_s * (np.abs(self.accel - last_accel) / dt) * dt,
-            "red_light": zero.copy(),
-            "speeding": np.where(over > 0.0, w.speeding_per_mps_s * over * dt, 0.0),
-            "goal": np.where(goal, w.goal, 0.0),
-        }
-        return {term: terms[term] for term in TERMS}
+        speed = self.state[:, _SPEED]
+        # The ego drives alone: no lead, so the target speed is the limit.
+        following = (
+            (np.zeros(n), np.zeros(n), speed_term(w, dt, speed, limit))
+            if w.follows
+            else (np.zeros(n), np.zeros(n), np.zeros(n))
+        )
+        return step_terms(
+            w,
+            dt,
+            progress=self.route_s - last_s,
+            jerk=np.abs(self.accel - last_accel) / dt,
+            first_hit=np.zeros(n, dtype=bool),
+            off_road=self.off_road,
+            red=np.zeros(n),
+            over=speed - limit,
+            goal=goal,
+            following=following,
+            lateral=self.lateral,
+        )
 
     def _reset_worlds(self, mask: np.ndarray) -> None:
         self.state[mask] = self._initial_state

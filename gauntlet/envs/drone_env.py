@@ -48,9 +48,10 @@ from gymnasium import spaces
 
 from gauntlet.agents.drone_types import DroneCommand
 from gauntlet.dynamics import _quadrotor_kernels as qk
+from gauntlet.dynamics._integration import wrap_angle
+from gauntlet.dynamics.quadrotor import euler_angles
 from gauntlet.envs.drone_render import RENDER_SIZE_PX, DroneTopView
 from gauntlet.envs.drone_tasks import DEFAULTS, TASKS, RewardWeights, build_scenario
-from gauntlet.envs.drone_tasks import euler_from_quaternion as _euler
 from gauntlet.world.drones import DroneWorld
 from gauntlet.world.drones.mission import distance_to_polyline
 
@@ -170,7 +171,8 @@ class DroneEnv(gymnasium.Env):
         horizontal = math.hypot(a[0], a[1])
         scale = s.max_speed_xy_mps / max(horizontal, 1.0)
         velocity = np.array((a[0] * scale, a[1] * scale, a[2] * s.max_speed_z_mps))
-        self.heading_sp = _wrap(self.heading_sp + a[3] * s.max_yaw_rate_radps * world.dt)
+        heading = np.array([self.heading_sp + a[3] * s.max_yaw_rate_radps * world.dt])
+        self.heading_sp = float(wrap_angle(heading)[0])
         mission = self.mission
         target_before = mission.points[min(mission.index, len(mission.points) - 1)].copy()
         passed_before = mission.passed
@@ -229,7 +231,7 @@ class DroneEnv(gymnasium.Env):
         obs[1] = target[1] - st[qk.Y]
         obs[2] = target[2] - st[qk.Z]
         obs[3:6] = st[qk.VX : qk.VZ + 1]
-        obs[6:9] = _euler(st[qk.QW], st[qk.QX], st[qk.QY], st[qk.QZ])
+        obs[6:9] = np.concatenate(euler_angles(world.fleet.state[:1]))
         obs[9:12] = st[qk.VX : qk.VZ + 1] - world.fleet.wind_mps[0]
         obs[12] = world.fleet.battery.soc[0]
         if self.task == "avoid":
@@ -260,10 +262,6 @@ class DroneEnv(gymnasium.Env):
         self._start()
         for action in state["actions"]:
             self.step(action)
-
-
-def _wrap(angle: float) -> float:
-    return (angle + math.pi) % (2.0 * math.pi) - math.pi
 
 
 class DroneHoverEnv(DroneEnv):

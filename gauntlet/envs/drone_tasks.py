@@ -20,7 +20,6 @@ ring has no noise in ``hover`` and ``waypoint`` (it sees nothing there).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -188,11 +187,3 @@ def build_scenario(
         timing=sd.TimingSpec(step_s=STEP_S, physics_dt_s=PHYSICS_DT_S),
         stop=sd.DroneStop(duration_s=settings.time_limit_s),
     )
-
-
-def euler_from_quaternion(qw: float, qx: float, qy: float, qz: float) -> tuple[float, float, float]:
-    """Roll, pitch (positive nose-down, FLU body) and yaw of a body-to-world quaternion, rad."""
-    roll = math.atan2(2.0 * (qw * qx + qy * qz), 1.0 - 2.0 * (qx * qx + qy * qy))
-    pitch = math.asin(max(-1.0, min(1.0, 2.0 * (qw * qy - qz * qx))))
-    yaw = math.atan2(2.0 * (qw * qz + qx * qy), 1.0 - 2.0 * (qy * qy + qz * qz))
-    return roll, pitch, yaw

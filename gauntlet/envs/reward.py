@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -46,9 +47,9 @@ from gauntlet.envs.observation import RouteStopLines
 from gauntlet.world.observation import EgoRoute
 from gauntlet.world.world import World
 
-#: The terms every driving environment reports (the native batch reports these only).
+#: The terms every driving environment reports.
 TERMS = ("progress", "collision", "off_road", "comfort", "red_light", "speeding", "goal")
-#: The car-following terms, reported by ``ScenarioEnv`` after :data:`TERMS`.
+#: The car-following terms, reported after :data:`TERMS`.
 FOLLOWING_TERMS = ("headway", "ttc", "speed", "lane")
 #: Every term of ``ScenarioEnv``'s ``info["reward_terms"]``, in order.
 ALL_TERMS = TERMS + FOLLOWING_TERMS
@@ -150,8 +151,61 @@ def following_terms(
             time_to_collision = max(gap, 0.0) / closing
             if time_to_collision < w.ttc_threshold_s:
                 ttc = w.ttc_per_s * (1.0 - time_to_collision / w.ttc_threshold_s) * dt
-    match = max(-1.0, 1.0 - abs(speed - target) / w.speed_error_scale_mps)
-    return headway, ttc, w.speed_tracking_per_s * match * dt
+    return headway, ttc, float(speed_term(w, dt, speed, target))
+
+
+def speed_term(w: RewardWeights, dt: float, speed: Any, target: Any) -> np.ndarray:
+    """The weighted ``speed`` term: tracking of ``target`` (m/s) at ``speed`` (m/s), any shape.
+
+    ``speed_tracking_per_s × max(−1, 1 − |speed − target| / speed_error_scale_mps) × dt``.
+    """
+    match = np.maximum(-1.0, 1.0 - np.abs(np.subtract(speed, target)) / w.speed_error_scale_mps)
+    return w.speed_tracking_per_s * match * dt
+
+
+def step_terms(
+    w: RewardWeights,
+    dt: float,
+    *,
+    progress: Any,
+    jerk: Any,
+    first_hit: Any,
+    off_road: Any,
+    red: Any,
+    over: Any,
+    goal: Any,
+    following: tuple[Any, Any, Any],
+    lateral: Any,
+) -> dict[str, Any]:
+    """Every weighted term of :data:`ALL_TERMS` for one step, on scalars or arrays alike.
+
+    Args:
+        w: Weights.
+        dt: Step, s.
+        progress: Metres advanced along the route.
+        jerk: |change of acceleration| / dt, m/s³.
+        first_hit: Whether the ego first collided on this step.
+        off_road: Whether the ego's centre is off the drivable area.
+        red: Stop lines of red lights crossed.
+        over: Speed minus the limit, m/s.
+        goal: Whether the stop conditions ended the episode.
+        following: The weighted ``headway``, ``ttc`` and ``speed`` terms.
+        lateral: Lateral offset from the route, m.
+    """
+    headway, ttc, speed = following
+    return {
+        "progress": w.progress_per_m * progress,
+        "collision": np.where(first_hit, w.collision, 0.0),
+        "off_road": np.where(off_road, w.off_road_per_s * dt, 0.0),
+        "comfort": w.jerk_per_mps3_s * jerk * dt,
+        "red_light": w.red_light * red,
+        "speeding": np.where(over > 0.0, w.speeding_per_mps_s * over * dt, 0.0),
+        "goal": np.where(goal, w.goal, 0.0),
+        "headway": headway,
+        "ttc": ttc,
+        "speed": speed,
+        "lane": w.lane_offset_per_m_s * np.abs(lateral) * dt,
+    }
 
 
 def find_lead(world: World, ego: int, lateral_m: float = 0.0) -> tuple[float, float] | None:
@@ -220,25 +274,25 @@ class RewardTracker:
             if len(self.stop_lines.s)
             else 0
         )
-        return {
-            "progress": w.progress_per_m * progress,
-            "collision": w.collision if first_hit else 0.0,
-            "off_road": w.off_road_per_s * dt if world.off_road[a] else 0.0,
-            "comfort": w.jerk_per_mps3_s * jerk * dt,
-            "red_light": w.red_light * red,
-            "speeding": w.speeding_per_mps_s * over * dt if over > 0.0 else 0.0,
-            "goal": w.goal if goal_reached else 0.0,
-            **self._following(world, float(self.speed_limits[r.index])),
-            "lane": w.lane_offset_per_m_s * abs(r.lateral) * dt,
-        }
+        terms = step_terms(
+            w,
+            dt,
+            progress=progress,
+            jerk=jerk,
+            first_hit=first_hit,
+            off_road=bool(world.off_road[a]),
+            red=red,
+            over=over,
+            goal=goal_reached,
+            following=self._following(world, float(self.speed_limits[r.index])),
+            lateral=r.lateral,
+        )
+        return {term: float(value) for term, value in terms.items()}
 
-    def _following(self, world: World, limit: float) -> dict[str, float]:
+    def _following(self, world: World, limit: float) -> tuple[float, float, float]:
         w = self.weights
         if not w.follows:
-            return {"headway": 0.0, "ttc": 0.0, "speed": 0.0}
+            return 0.0, 0.0, 0.0
         lead = find_lead(world, self.ego, self.route.lateral)
         gap, lead_speed = lead if lead is not None else (None, 0.0)
-        headway, ttc, speed = following_terms(
-            w, world.dt, float(world.v[self.ego]), limit, gap, lead_speed
-        )
-        return {"headway": headway, "ttc": ttc, "speed": speed}
+        return following_terms(w, world.dt, float(world.v[self.ego]), limit, gap, lead_speed)

@@ -26,6 +26,8 @@ from gymnasium import spaces
 from pettingzoo import ParallelEnv
 
 from gauntlet.scenarios.swarm import Environment, NodeGroup, SearchTasks, SwarmScenario
+from gauntlet.swarm.cbba import RING_DEPTH
+from gauntlet.swarm.stack import STATE_BYTES
 from gauntlet.swarm.world import ROLE_AGENT, SwarmWorld
 
 HALF_M = 120.0
@@ -95,7 +97,7 @@ class SwarmSearchEnv(ParallelEnv):
         cells = len(self._centres)
         self.team_map = np.zeros((cells, cells), dtype=bool)
         self.belief = np.zeros((len(self.slots), cells, cells), dtype=bool)
-        self.ring = np.zeros((4, w.n, 3))
+        self.ring = np.zeros((RING_DEPTH, w.n, 3))
         self.heard_t = np.full((w.n, w.n), -np.inf)
         self.heard_pos = np.zeros((w.n, w.n, 3))
         self.steps = 0
@@ -116,9 +118,9 @@ class SwarmSearchEnv(ParallelEnv):
         got = net.deliver(w.tick).get("state")
         if got is not None:
             self.heard_t[got.dst, got.src] = w.time_s
-            self.heard_pos[got.dst, got.src] = self.ring[got.sent_tick % 4, got.src]
-        self.ring[w.tick % 4] = w.position_m
-        net.broadcast("state", self.slots, 48, w.tick)
+            self.heard_pos[got.dst, got.src] = self.ring[got.sent_tick % RING_DEPTH, got.src]
+        self.ring[w.tick % RING_DEPTH] = w.position_m
+        net.broadcast("state", self.slots, STATE_BYTES, w.tick)
         own = self._footprint(w.position_m[self.slots, :2])
         before = self.team_map.sum()
         self.team_map |= own.any(axis=0)

@@ -83,8 +83,8 @@ def drone_metrics(record: DroneRunRecord, settle_s: float) -> dict[str, float]:
     speed = np.linalg.norm(vel, axis=2)
     m: dict[str, float] = {}
     m["collisions"] = float(np.count_nonzero(a["collided"][-1]))
-    m["min_clearance_m"] = _finite_min(a["clearance_m"])
-    m["min_wire_distance_m"] = _finite_min(a["wire_distance_m"])
+    m["min_clearance_m"] = float(np.min(a["clearance_m"]))
+    m["min_wire_distance_m"] = float(np.min(a["wire_distance_m"]))
     m["peak_speed_mps"] = float(np.max(speed))
     means, tracking = [], []
     for i in range(n):
@@ -131,11 +131,6 @@ def drone_metrics(record: DroneRunRecord, settle_s: float) -> dict[str, float]:
     return {k: v for k, v in m.items() if math.isfinite(v)}
 
 
-def _finite_min(x: np.ndarray) -> float:
-    value = float(np.min(x))
-    return value if math.isfinite(value) else math.inf
-
-
 def _bound(
     name: str, actual: float | None, threshold: float, units: str, *, upper: bool
 ) -> CriterionResult:
@@ -169,11 +164,11 @@ def evaluate(
             )
         elif isinstance(c, sd.MinClearanceCriterion):
             out.append(
-                _bound("min_clearance", metrics["min_clearance_m"], c.min_m, "m", upper=False)
+                _bound("min_clearance", metrics.get("min_clearance_m"), c.min_m, "m", upper=False)
             )
         elif isinstance(c, sd.StandoffCriterion):
             out.append(
-                _bound("standoff", metrics["min_wire_distance_m"], c.min_m, "m", upper=False)
+                _bound("standoff", metrics.get("min_wire_distance_m"), c.min_m, "m", upper=False)
             )
         elif isinstance(c, sd.MissionCompleteCriterion):
             times = [

@@ -35,9 +35,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from gauntlet.agents.perception.geometry import bev_iou_matrix, box_corners
+from gauntlet.agents.perception.tracker import associate
 
 if TYPE_CHECKING:
     from gauntlet.agents.perception.stack import PerceivedObjects
@@ -182,10 +182,8 @@ def clear_mot(
         rest_d = [d for d in range(len(det)) if d not in pairs.values()]
         if rest_g and rest_d:
             sub = dist[np.ix_(rest_g, rest_d)]
-            rows, cols = linear_sum_assignment(np.where(sub <= max_distance_m, sub, 1e9))
-            for r, c in zip(rows, cols, strict=True):
-                if sub[r, c] <= max_distance_m:
-                    pairs[int(rest_g[r])] = int(rest_d[c])
+            for r, c in associate(sub, max_distance_m):
+                pairs[int(rest_g[r])] = int(rest_d[c])
         for g, d in pairs.items():
             gid, tid = int(f.gt_ids[g]), int(f.det_ids[det][d])
             if gid in last and last[gid] != tid:

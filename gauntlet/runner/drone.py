@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gauntlet.agents.stack import make_stack
+from gauntlet.agents.stack import close_stack, make_stack
 from gauntlet.evaluation.drone_criteria import (
     DroneRunRecord,
     default_criteria,
@@ -32,35 +32,37 @@ from gauntlet.world.drones import DroneWorld
 def fly(scenario: DroneScenario, stack_name: str, seed: int, sid: str) -> tuple[DroneWorld, dict]:
     """Fly ``scenario`` to its end; the world and loop facts (stop reason, modes, stack times)."""
     world = DroneWorld(scenario, seed)
-    stacks = [make_stack(stack_name) for _ in range(world.size)]
-    for i, stack in enumerate(stacks):
-        stack.reset(world.episode_info(i, sid))
     stop = scenario.stop
     steps = int(round(stop.duration_s / world.dt))
     modes = [list(world.modes)]
     stack_s: list[float] = []
     reason = "duration"
-    for _ in range(steps):
-        world.sense()
-        commands = []
-        for i, stack in enumerate(stacks):
-            obs = world.observation(i)
-            start = time.perf_counter()
-            commands.append(stack.step(obs))
-            stack_s.append(time.perf_counter() - start)
-        world.step(commands)
-        modes.append(list(world.modes))
-        if stop.on_collision and np.any(world.collided):
-            reason = "collision"
-            break
-        completable = [m for m in world.missions if m.completable]
-        if stop.on_mission_complete and completable and all(m.complete for m in completable):
-            reason = "mission complete"
-            break
-    for stack in stacks:
-        close = getattr(stack, "close", None)
-        if callable(close):
-            close()
+    # Whether a mission can complete depends only on its kind.
+    completable = [m for m in world.missions if m.completable]
+    stacks: list = []
+    try:
+        for i in range(world.size):
+            stacks.append(make_stack(stack_name))
+            stacks[i].reset(world.episode_info(i, sid))
+        for _ in range(steps):
+            world.sense()
+            commands = []
+            for i, stack in enumerate(stacks):
+                obs = world.observation(i)
+                start = time.perf_counter()
+                commands.append(stack.step(obs))
+                stack_s.append(time.perf_counter() - start)
+            world.step(commands)
+            modes.append(list(world.modes))
+            if stop.on_collision and np.any(world.collided):
+                reason = "collision"
+                break
+            if stop.on_mission_complete and completable and all(m.complete for m in completable):
+                reason = "mission complete"
+                break
+    finally:
+        for stack in stacks:
+            close_stack(stack)
     return world, {"reason": reason, "modes": np.array(modes), "stack_s": np.array(stack_s)}
 
 

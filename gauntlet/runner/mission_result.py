@@ -17,6 +17,7 @@ import numpy as np
 
 from gauntlet.evaluation.result import CriterionResult, ScenarioResult, overall_status
 from gauntlet.runner.single import RunOptions, safe_name
+from gauntlet.scenarios.domains import seed_of, stack_of
 from gauntlet.scenarios.variations import scenario_id
 
 
@@ -34,8 +35,8 @@ def run_header(scenario: Any, options: RunOptions) -> RunHeader:
     """The header of a run of ``scenario``; starts its wall clock."""
     return RunHeader(
         id=scenario_id(scenario),
-        seed=scenario.seed if options.seed is None else options.seed,
-        stack=options.stack or scenario.stack,
+        seed=seed_of(scenario, options.seed),
+        stack=stack_of(scenario, options.stack),
         started=time.perf_counter(),
     )
 
@@ -43,15 +44,19 @@ def run_header(scenario: Any, options: RunOptions) -> RunHeader:
 def write_artifacts(
     options: RunOptions,
     run_id: str,
-    arrays: Mapping[str, np.ndarray],
+    trace: Mapping[str, np.ndarray] | Callable[[Path], None],
     draw: Callable[[Path], None] | None,
 ) -> tuple[str | None, str | None]:
     """Write ``<out>/scenarios/<id>.trace.npz`` and, with plots on, ``<id>.png``.
 
+    Every domain, driving included, writes its artefacts here, so their
+    names and relative paths are the same everywhere.
+
     Args:
         options: The run's options; nothing is written without ``out_dir``.
         run_id: The scenario id (made file-system safe here).
-        arrays: The trace's arrays (compressed ``.npz``).
+        trace: The trace's arrays (written as a compressed ``.npz``), or a
+            callback that writes the trace into the path it is given.
         draw: Draws the figure into the path it is given; ``None``: no figure.
 
     Returns:
@@ -64,7 +69,10 @@ def write_artifacts(
     folder.mkdir(parents=True, exist_ok=True)
     stem = safe_name(run_id)
     trace_path = folder / f"{stem}.trace.npz"
-    np.savez_compressed(trace_path, **arrays)
+    if callable(trace):
+        trace(trace_path)
+    else:
+        np.savez_compressed(trace_path, **trace)
     plot = None
     if options.plots and draw is not None:
         png = folder / f"{stem}.png"

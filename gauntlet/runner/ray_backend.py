@@ -15,6 +15,7 @@ from gauntlet.evaluation.result import ScenarioResult
 from gauntlet.runner.pool import Limits
 from gauntlet.runner.single import RunOptions, run_scenario
 from gauntlet.scenarios import schema as sc
+from gauntlet.scenarios.domains import DEFAULT_DOMAIN, domain_of
 
 #: Estimated cost of one actor-step, s (a 50-actor step takes ~0.2 ms on one core).
 ACTOR_STEP_S = 4e-6
@@ -36,7 +37,7 @@ OTHER_DOMAIN_COST_S = 0.5
 
 def estimated_cost_s(scenario: sc.Scenario) -> float:
     """Rough wall time of one run, from its steps and actors (other domains: 0.5 s)."""
-    if not isinstance(scenario, sc.Scenario):
+    if domain_of(scenario) != DEFAULT_DOMAIN:
         return OTHER_DOMAIN_COST_S
     steps = scenario.stop.duration_s / scenario.dt_s
     return steps * max(len(scenario.entities), 1) * ACTOR_STEP_S + 0.02

@@ -10,13 +10,14 @@ from pathlib import Path
 
 import numpy as np
 
-from gauntlet.agents.stack import Control, StackError, make_stack, resolve_stack
+from gauntlet.agents.stack import Control, StackError, close_stack, make_stack, resolve_stack
 from gauntlet.evaluation.criteria import Evaluation, EvaluationContext, RunFacts, ttc_series
 from gauntlet.evaluation.perception_metrics import PerceptionEvaluation
 from gauntlet.evaluation.result import ScenarioResult, Status, overall_status
 from gauntlet.evaluation.scores import score_scenario
 from gauntlet.runner.domains import domain_runner
 from gauntlet.scenarios import schema as sc
+from gauntlet.scenarios.domains import seed_of, stack_of
 from gauntlet.scenarios.errors import ScenarioError, ScenarioErrors
 from gauntlet.scenarios.variations import scenario_id
 from gauntlet.world.builder import build_world
@@ -44,8 +45,8 @@ def safe_name(text: str) -> str:
 def simulate(scenario: sc.Scenario, options: RunOptions) -> tuple[World, ScenarioResult]:
     """Build, run and score ``scenario``; return the final world and the result."""
     sid = scenario_id(scenario)
-    stack_name = options.stack or scenario.ego.stack
-    seed = scenario.seed if options.seed is None else options.seed
+    stack_name = stack_of(scenario, options.stack)
+    seed = seed_of(scenario, options.seed)
     stack_cls = resolve_stack(stack_name)
     playback = bool(getattr(stack_cls, "PLAYBACK", False))
     # A stack that needs sensors brings them when the scenario declares none.
@@ -89,9 +90,7 @@ def simulate(scenario: sc.Scenario, options: RunOptions) -> tuple[World, Scenari
                 stop_reason = "stop condition"
                 break
     finally:
-        close = getattr(stack, "close", None)
-        if callable(close):
-            close()
+        close_stack(stack)
     evaluation.finish(RunFacts(np.asarray(latencies), stop_reason))
     results = evaluation.results()
     status = overall_status(results)
@@ -183,30 +182,24 @@ def _write_artifacts(
 ) -> ScenarioResult:
     from dataclasses import replace
 
-    out = Path(options.out_dir) / "scenarios"
-    out.mkdir(parents=True, exist_ok=True)
-    base = safe_name(result.id)
-    trace_path = out / f"{base}.trace.npz"
+    # Imported here: mission_result builds on this module's RunOptions.
+    from gauntlet.runner.mission_result import write_artifacts
+
     trace = world.recorder.trace()
-    trace.save(trace_path)
-    plot_path = None
-    if options.plots:
+
+    def draw(png: Path) -> None:
         from gauntlet.evaluation.plots import bird_eye_view
 
-        plot_path = out / f"{base}.png"
         bird_eye_view(
             world.network,
             trace,
             world.collisions,
-            plot_path,
+            png,
             title=f"{result.id} — {result.status.value}",
         )
-    root = Path(options.out_dir)
-    return replace(
-        result,
-        trace=str(trace_path.relative_to(root)),
-        plot=str(plot_path.relative_to(root)) if plot_path else None,
-    )
+
+    trace_path, plot_path = write_artifacts(options, result.id, trace.save, draw)
+    return replace(result, trace=trace_path, plot=plot_path)
 
 
 def bind_world(stack: object, world: World, ego: int) -> None:
@@ -220,12 +213,6 @@ def bind_world(stack: object, world: World, ego: int) -> None:
         bind(world, ego)
 
 
-def _default_stack(scenario: object) -> str:
-    """The stack a scenario names: the ego's for driving, the header's for other domains."""
-    ego = getattr(scenario, "ego", None)
-    return str(getattr(ego, "stack", None) or getattr(scenario, "stack", ""))
-
-
 def error_result(
     scenario: sc.Scenario, options: RunOptions, message: str, wall_s: float
 ) -> ScenarioResult:
@@ -236,8 +223,8 @@ def error_result(
         file=scenario.source.file if scenario.source else "",
         category=scenario.category,
         tags=scenario.tags,
-        seed=scenario.seed if options.seed is None else options.seed,
-        stack=options.stack or _default_stack(scenario),
+        seed=seed_of(scenario, options.seed),
+        stack=stack_of(scenario, options.stack),
         status=Status.ERROR,
         wall_time_s=wall_s,
         stop_reason="error",

@@ -22,8 +22,7 @@ from gauntlet.skills.run import SkillRun, execute_skill
 from gauntlet.skills.world import CONTROL_DT_S
 
 
-def _criteria(scenario: SkillScenario, run: SkillRun) -> list[CriterionResult]:
-    ok = sum(r.status == "ok" for r in run.steps)
+def _criteria(scenario: SkillScenario, run: SkillRun, ok: int) -> list[CriterionResult]:
     failed = [r for r in run.steps if r.status not in ("ok", "pending")]
     events = tuple(
         {
@@ -77,7 +76,7 @@ def _criteria(scenario: SkillScenario, run: SkillRun) -> list[CriterionResult]:
     return out
 
 
-def _metrics(run: SkillRun) -> dict[str, float]:
+def _metrics(run: SkillRun, ok: int) -> dict[str, float]:
     stack = np.asarray(run.stack_s) * 1e3
     path = run.tcp_path
     length = float(np.sum(np.linalg.norm(np.diff(path, axis=0), axis=1))) if len(path) > 1 else 0.0
@@ -85,7 +84,7 @@ def _metrics(run: SkillRun) -> dict[str, float]:
         "success": 1.0 if run.success else 0.0,
         "skill_time_s": float(run.time_s),
         "max_contact_force_n": float(run.max_contact_force_n),
-        "primitives_ok": float(sum(r.status == "ok" for r in run.steps)),
+        "primitives_ok": float(ok),
         "primitives": float(len(run.steps)),
         "stack_ms_mean": float(stack.mean()) if stack.size else 0.0,
         "stack_ms_max": float(stack.max()) if stack.size else 0.0,
@@ -93,13 +92,12 @@ def _metrics(run: SkillRun) -> dict[str, float]:
     }
 
 
-def _plot(png: Path, sid: str, run: SkillRun) -> None:
+def _plot(png: Path, sid: str, run: SkillRun, t: np.ndarray) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    t = np.arange(len(run.tcp_path)) * CONTROL_DT_S
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.6))
     if len(run.tcp_path):
         ax1.plot(run.tcp_path[:, 0], run.tcp_path[:, 1], lw=1.2)
@@ -120,20 +118,22 @@ def run_skill_scenario(scenario: SkillScenario, options: RunOptions) -> Scenario
     """Run ``scenario`` with the skill executor and score it."""
     header = run_header(scenario, options)
     run = execute_skill(scenario, header.seed, header.stack)
+    ok = sum(r.status == "ok" for r in run.steps)
+    time_s = np.arange(len(run.tcp_path)) * CONTROL_DT_S
     arrays = {
-        "time_s": np.arange(len(run.tcp_path)) * CONTROL_DT_S,
+        "time_s": time_s,
         "tcp_xyz_m": run.tcp_path,
         "joints_rad": run.joint_path,
     }
     return mission_result(
         scenario,
         header,
-        criteria=_criteria(scenario, run),
-        metrics=_metrics(run),
+        criteria=_criteria(scenario, run, ok),
+        metrics=_metrics(run, ok),
         sim_time_s=run.ticks * CONTROL_DT_S,
         steps=run.ticks,
         stop_reason=run.stop_reason,
         artifacts=write_artifacts(
-            options, header.id, arrays, lambda png: _plot(png, header.id, run)
+            options, header.id, arrays, lambda png: _plot(png, header.id, run, time_s)
         ),
     )

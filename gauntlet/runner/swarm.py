@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gauntlet.agents.stack import make_stack
+from gauntlet.agents.stack import close_stack, make_stack
 from gauntlet.evaluation.result import ScenarioResult, overall_status
 from gauntlet.runner.mission_result import mission_result, run_header, write_artifacts
 from gauntlet.runner.single import RunOptions
@@ -19,8 +19,11 @@ def run_swarm_scenario(scenario: SwarmScenario, options: RunOptions) -> Scenario
     """Run ``scenario`` with its (or the options') stack and seed; score it; write its artefacts."""
     header = run_header(scenario, options)
     stack = make_stack(header.stack)
-    mission = SwarmMission(scenario, header.seed, stack)
-    mission.run()
+    try:
+        mission = SwarmMission(scenario, header.seed, stack)
+        mission.run()
+    finally:
+        close_stack(stack)
     metrics = mission_metrics(mission)
     criteria = mission_criteria(mission, metrics)
     status = overall_status(criteria).value

@@ -58,8 +58,30 @@ def document_class(domain: str) -> type:
 
 
 def domain_of(scenario: Any) -> str:
-    """The domain of a loaded scenario (its ``DOMAIN`` class attribute, else driving)."""
-    return getattr(type(scenario), "DOMAIN", DEFAULT_DOMAIN)
+    """The domain of a loaded scenario: its ``domain`` field (each document class
+    declares it as the literal of its own domain, ``driving`` for :class:`Scenario`)."""
+    return scenario.domain
+
+
+def stack_of(scenario: Any, override: str | None = None) -> str:
+    """The name of the stack that runs ``scenario``.
+
+    Args:
+        scenario: A loaded scenario of any domain.
+        override: A stack named on the command line; wins when non-empty.
+
+    Returns:
+        ``override``, else the ego's stack (driving) or the header's ``stack``
+        (other domains).
+    """
+    if override:
+        return override
+    return scenario.ego.stack if domain_of(scenario) == DEFAULT_DOMAIN else scenario.stack
+
+
+def seed_of(scenario: Any, override: int | None = None) -> int:
+    """The seed of a run of ``scenario``: ``override`` when given (0 counts), else its own."""
+    return scenario.seed if override is None else override
 
 
 @dataclass(frozen=True)
@@ -67,10 +89,9 @@ class MissionHeader:
     """Fields every non-driving scenario shares; document classes extend it.
 
     Subclasses add their own fields *with defaults* (dataclass inheritance)
-    and set the class attribute ``DOMAIN``.
+    and redeclare ``domain`` as the ``Literal`` of their own domain, with
+    that domain as the default.
     """
-
-    DOMAIN = ""
 
     name: str = param(doc="Scenario name, unique in its file.")
     domain: str = param(doc="Which world runs the scenario (driving, drone, swarm, skill).")

@@ -42,6 +42,7 @@ from gauntlet.scenarios.drone_world import (
     Wire,
 )
 from gauntlet.scenarios.errors import ScenarioError, error_at
+from gauntlet.scenarios.references import unique_names
 from gauntlet.scenarios.spec import param
 
 PresetName = Literal["crazyflie", "agile", "industrial"]
@@ -283,9 +284,7 @@ DroneCriterion = (
 class DroneScenario(MissionHeader):
     """A concrete drone scenario: drones, world, wind, airspace, criteria."""
 
-    DOMAIN = "drone"
-
-    domain: str = param("drone", doc="Which world runs the scenario: drone.")
+    domain: Literal["drone"] = param("drone", doc="Which world runs the scenario: drone.")
     category: DomainCategory = param("drone", doc="Library category.")
     stack: str = param("drone-reference", doc="The stack that flies every drone.")
     drones: tuple[Drone, ...] = param(doc="The drones under test.", factory=tuple)
@@ -310,12 +309,12 @@ class DroneScenario(MissionHeader):
         errors: list[ScenarioError] = []
         if not self.drones:
             errors.append(error_at(self.source, ("drones",), "expected at least one drone"))
-        names = [d.name for d in self.drones]
-        for i, name in enumerate(names):
-            if name in names[:i]:
-                errors.append(
-                    error_at(self.source, ("drones", i, "name"), f"duplicate drone name {name!r}")
-                )
+        unique_names(
+            self.source,
+            [(("drones", i, "name"), d.name) for i, d in enumerate(self.drones)],
+            "drone",
+            errors,
+        )
         for i, drone in enumerate(self.drones):
             kind = type(drone.mission).KIND
             points = getattr(drone.mission, "points_m", None)

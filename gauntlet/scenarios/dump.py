@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from gauntlet.scenarios import introspect
+from gauntlet.scenarios.domains import DEFAULT_DOMAIN, domain_of
 from gauntlet.scenarios.expressions import escape
 from gauntlet.scenarios.schema import FORMAT_VERSION, Scenario
 
@@ -63,8 +64,8 @@ def dump_scenario(scenario: Scenario | Any) -> str:
     """
     body = to_raw(scenario)
     body.pop("gauntlet", None)
-    domain = getattr(type(scenario), "DOMAIN", "")
-    if domain:
+    domain = domain_of(scenario)
+    if domain != DEFAULT_DOMAIN:
         body.pop("domain", None)
         body = {"name": body.pop("name"), "domain": domain, **body}
     document = {"gauntlet": FORMAT_VERSION, **body}

@@ -165,12 +165,9 @@ def _build(data: Any, source: SourceInfo, parameters: Mapping[str, Scalar] | Non
 
 
 def _document_class(data: dict[Any, Any], source: SourceInfo) -> tuple[type, ScenarioError | None]:
-    """The class a file's ``domain`` key selects (driving scenarios drop the key)."""
-    if "domain" not in data:
-        return Scenario, None
-    domain = data["domain"]
+    """The class a file's ``domain`` key selects (no key: driving)."""
+    domain = data.get("domain", DEFAULT_DOMAIN)
     if domain == DEFAULT_DOMAIN:
-        del data["domain"]
         return Scenario, None
     if isinstance(domain, str) and domain in DOCUMENTS:
         return document_class(domain), None

@@ -9,12 +9,17 @@ when the world is built, since only the map knows them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from gauntlet.scenarios import introspect
-from gauntlet.scenarios.errors import KeyPath, ScenarioError, error_at, suggestion
-from gauntlet.scenarios.schema import RelativeLanePosition, RelativeWorldPosition, Scenario
+from gauntlet.scenarios.errors import KeyPath, ScenarioError, error_at, format_path, suggestion
+from gauntlet.scenarios.schema import (
+    RelativeLanePosition,
+    RelativeWorldPosition,
+    Scenario,
+    SourceInfo,
+)
 
 #: Field names whose value is the name of an entity.
 ENTITY_REFERENCE_KEYS = ("entity", "other")
@@ -57,12 +62,8 @@ def check_references(scenario: Scenario) -> list[ScenarioError]:
     """
     source = scenario.source
     errors: list[ScenarioError] = []
-    entities = _unique_names(
-        scenario, "entities", "entity", [e.name for e in scenario.entities], errors
-    )
-    events = _unique_names(
-        scenario, "storyboard", "event", [e.name for e in scenario.storyboard], errors
-    )
+    entities = unique_names(source, _named("entities", scenario.entities), "entity", errors)
+    events = unique_names(source, _named("storyboard", scenario.storyboard), "event", errors)
 
     for path, obj in iter_with_paths(scenario):
         fields = {f.name for f in introspect.schema_fields(type(obj))}
@@ -91,24 +92,40 @@ def check_references(scenario: Scenario) -> list[ScenarioError]:
     return errors
 
 
-def _unique_names(
-    scenario: Scenario, section: str, noun: str, names: list[str], errors: list[ScenarioError]
+def unique_names(
+    source: SourceInfo | None,
+    named: Iterable[tuple[KeyPath, str]],
+    noun: str,
+    errors: list[ScenarioError],
 ) -> list[str]:
-    first: dict[str, int] = {}
-    for index, name in enumerate(names):
+    """Report every name used a second time; return the distinct names in file order.
+
+    Args:
+        source: The scenario's source information (None for scenarios built in code).
+        named: ``(key path of the name, name)`` pairs, e.g.
+            ``(("entities", 1, "name"), "ego")``.
+        noun: What the names name, for the message (``entity``, ``drone``).
+        errors: Receives one error per repeated name, located at the repeat
+            and naming the line of the first use.
+
+    Returns:
+        The distinct names.
+    """
+    first: dict[str, KeyPath] = {}
+    for path, name in named:
         if name in first:
-            where = error_at(scenario.source, (section, first[name], "name"), "").line
-            also = f" (first at {section}[{first[name]}]" + (f", line {where})" if where else ")")
-            errors.append(
-                error_at(
-                    scenario.source,
-                    (section, index, "name"),
-                    f"duplicate {noun} name '{name}'{also}",
-                )
+            where = error_at(source, first[name], "").line
+            also = f" (first at {format_path(first[name][:-1])}" + (
+                f", line {where})" if where else ")"
             )
+            errors.append(error_at(source, path, f"duplicate {noun} name '{name}'{also}"))
         else:
-            first[name] = index
+            first[name] = path
     return list(first)
+
+
+def _named(section: str, items: Iterable[Any]) -> list[tuple[KeyPath, str]]:
+    return [((section, index, "name"), item.name) for index, item in enumerate(items)]
 
 
 def _relative_start_cycles(scenario: Scenario) -> list[ScenarioError]:

@@ -20,6 +20,7 @@ from gauntlet.scenarios.schema import (
     FollowTrajectoryAction,
     HazardBroadcast,
     KeepDistanceAction,
+    RoadsideUnit,
     Scenario,
     SignalPlan,
     SpatBroadcast,
@@ -137,24 +138,51 @@ def _v2x_stations(scenario: Scenario) -> Iterator[Problem]:
         taken.setdefault(unit.name, "a roadside unit")
 
 
-def _ego_sensors(ego: Ego) -> Iterator[Problem]:
-    """Sensor names are unique and not taken by the V2X inbox; kind, preset and overrides make a sensor."""
-    if not ego.sensors:
+def _sensors(
+    sensors: tuple[Any, ...], reserved: dict[str, str], duplicate: Callable[[str], str]
+) -> Iterator[Problem]:
+    """Sensor names are unique and not reserved; kind, preset and overrides make a sensor.
+
+    Args:
+        sensors: Ego or roadside sensor declarations (``name``, ``kind``,
+            ``preset``, ``params``), at key path ``sensors``.
+        reserved: Names a sensor may not take, each with the reason.
+        duplicate: The message for a name used a second time.
+    """
+    if not sensors:
         return
     from gauntlet.sensors.catalog import SensorConfigError, sensor_config  # only when declared
 
     seen: set[str] = set()
-    for index, sensor in enumerate(ego.sensors):
+    for index, sensor in enumerate(sensors):
         where = ("sensors", index)
-        if sensor.name == "v2x":
-            yield (*where, "name"), "'v2x' is the key of the V2X inbox; choose another name"
+        if sensor.name in reserved:
+            yield (*where, "name"), reserved[sensor.name]
         elif sensor.name in seen:
-            yield (*where, "name"), f"duplicate sensor name '{sensor.name}'"
+            yield (*where, "name"), duplicate(sensor.name)
         seen.add(sensor.name)
         try:
             sensor_config(sensor.kind, sensor.preset, sensor.params)
         except SensorConfigError as exc:
             yield (*where, *exc.key), str(exc)
+
+
+def _ego_sensors(ego: Ego) -> Iterator[Problem]:
+    """The ego's sensors; ``v2x`` is the key of the V2X inbox in its observation."""
+    return _sensors(
+        ego.sensors,
+        {"v2x": "'v2x' is the key of the V2X inbox; choose another name"},
+        lambda name: f"duplicate sensor name '{name}'",
+    )
+
+
+def _roadside_sensors(unit: RoadsideUnit) -> Iterator[Problem]:
+    """A roadside unit's sensors, checked at load like the ego's (all problems, not the first)."""
+    return _sensors(
+        unit.sensors,
+        {},
+        lambda name: f"sensor name {name!r} is used twice on roadside unit {unit.name!r}",
+    )
 
 
 #: The rule for each schema class that has one.
@@ -172,4 +200,5 @@ RULES: dict[type, Callable[[Any], Iterator[Problem]]] = {
     Variations: _exclude,
     Scenario: _v2x_stations,
     Ego: _ego_sensors,
+    RoadsideUnit: _roadside_sensors,
 }

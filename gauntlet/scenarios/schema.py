@@ -318,6 +318,9 @@ class Scenario:
     v2x: V2X | None = param(
         None, doc="V2X radio channel, connected traffic and roadside units; null: no V2X."
     )
+    domain: Literal["driving"] = param(
+        "driving", doc="Which world runs the scenario: driving, the default when the key is absent."
+    )
     source: SourceInfo | None = field(default=None, compare=False, repr=False)
     #: The swept parameter values of a concrete scenario from a sweep (not a file key).
     variation: tuple[tuple[str, Scalar], ...] = field(default=(), compare=False, repr=False)

@@ -37,6 +37,7 @@ from typing import ClassVar, Literal
 from gauntlet.scenarios.domains import DomainCategory, MissionHeader
 from gauntlet.scenarios.errors import ScenarioError, error_at
 from gauntlet.scenarios.literals import XY, XYZ
+from gauntlet.scenarios.references import unique_names
 from gauntlet.scenarios.spec import param
 
 RobotName = Literal["kuka_iiwa", "panda", "xarm6", "ur5e", "kinova_gen3"]
@@ -202,9 +203,12 @@ class Transport:
     SHORTHAND: ClassVar[str] = "target"
     target: str = param("", doc="Object or fixture to carry to (empty: use by_m).")
     by_m: tuple[float, ...] = param(
-        doc="Displacement x, y, z (m) when no target is named; a straight move.", factory=tuple
+        doc="Displacement [x, y, z] (m) when no target is named; a straight move. Empty or 3 numbers.",
+        factory=tuple,
     )
-    offset_m: tuple[float, ...] = param(doc="x, y offset from the target (m).", factory=tuple)
+    offset_m: tuple[float, ...] = param(
+        doc="[x, y] offset from the target (m). Empty or 2 numbers.", factory=tuple
+    )
     arm: ArmName = param("main", doc="Which arm.")
     speed_mps: float = param(0.25, doc="TCP speed (m/s).", gt=0.0, le=1.0)
     timeout_s: float = param(8.0, doc="Give up after this long (s).", gt=0.0)
@@ -218,7 +222,7 @@ class Place:
     SHORTHAND: ClassVar[str] = "target"
     target: str = param(doc="Zone, pallet, bin or object to put it on.")
     offset_m: tuple[float, ...] = param(
-        doc="x, y offset from the target's centre (m).", factory=tuple
+        doc="[x, y] offset from the target's centre (m). Empty or 2 numbers.", factory=tuple
     )
     arm: ArmName = param("main", doc="Which arm.")
     timeout_s: float = param(6.0, doc="Give up after this long (s).", gt=0.0)
@@ -270,6 +274,13 @@ class Turn:
 
 
 Step = Reach | Grasp | Release | Lift | Transport | Place | Push | Insert | Turn
+
+#: Vector keys of steps that are empty (unused) or of a fixed length:
+#: step kind -> ((key, length, meaning), ...).
+VECTOR_KEYS: dict[str, tuple[tuple[str, int, str], ...]] = {
+    "transport": (("by_m", 3, "x, y, z"), ("offset_m", 2, "x, y")),
+    "place": (("offset_m", 2, "x, y"),),
+}
 
 # --------------------------------------------------------------------------- goals
 
@@ -350,9 +361,7 @@ class Randomisation:
 class SkillScenario(MissionHeader):
     """A robot-arm skill in a table-top scene (``domain: skill``)."""
 
-    DOMAIN: ClassVar[str] = "skill"
-
-    domain: str = param("skill", doc="Which world runs the scenario: skill.")
+    domain: Literal["skill"] = param("skill", doc="Which world runs the scenario: skill.")
     category: DomainCategory = param("skill", doc="Library category.")
     stack: str = param("skill", doc="The skill executor that drives the arms.")
     skill: str = param("", doc="Skill name shown in reports (default: the scenario name).")
@@ -379,15 +388,26 @@ class SkillScenario(MissionHeader):
     def check(self) -> list[ScenarioError]:
         """Names that steps and goals use exist; vectors have the right length."""
         errors: list[ScenarioError] = []
-        names = [o.name for o in self.objects] + [f.name for f in self.fixtures]
-        for i, name in enumerate(names):
-            if name in names[:i]:
-                errors.append(error_at(self.source, (), f"scene name {name!r} is used twice"))
+        named = [(("objects", i, "name"), o.name) for i, o in enumerate(self.objects)]
+        named += [(("fixtures", i, f.KIND, "name"), f.name) for i, f in enumerate(self.fixtures)]
+        names = unique_names(self.source, named, "scene", errors)
         for i, obj in enumerate(self.objects):
             if len(obj.position_m) not in (2, 3):
                 errors.append(
                     error_at(self.source, ("objects", i, "position_m"), "expected 2 or 3 numbers")
                 )
+        for i, step in enumerate(self.steps):
+            for key, length, meaning in VECTOR_KEYS.get(step.KIND, ()):
+                value = getattr(step, key)
+                if value and len(value) != length:
+                    errors.append(
+                        error_at(
+                            self.source,
+                            ("steps", i, step.KIND, key),
+                            f"expected [] or a list of {length} numbers ({meaning}), "
+                            f"got {len(value)}",
+                        )
+                    )
         if any(getattr(s, "arm", "main") == "helper" for s in self.steps) and not self.helper_robot:
             errors.append(
                 error_at(

@@ -204,9 +204,7 @@ class SwarmCriteria:
 class SwarmScenario(MissionHeader):
     """A swarm mission: fleet, network, environment, tasks, events and criteria."""
 
-    DOMAIN = "swarm"
-
-    domain: str = param("swarm", doc="Which world runs the scenario; here swarm.")
+    domain: Literal["swarm"] = param("swarm", doc="Which world runs the scenario; here swarm.")
     category: DomainCategory = param("swarm", doc="Library category.")
     stack: str = param("swarm", doc="The decision stack of every node.")
     dt_s: float = param(0.05, doc="Decision, messaging and control tick, s.", gt=0.0, le=0.5)

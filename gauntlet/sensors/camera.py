@@ -317,6 +317,7 @@ class Camera:
         rects = np.zeros((len(a), 4))
         front = k.clipped_rects(np.ascontiguousarray(corners), self.config.near_m, rects)
         active = front & (np.asarray(a.ids) != exclude_id)
+        still = np.broadcast_to(0.0, (len(a),))  # velocities unused: one read-only zero view
         return ActorView(
             np.asarray(a.ids),
             np.asarray(a.semantic),
@@ -325,6 +326,9 @@ class Camera:
             z,
             heading,
             *dims,
+            vx=still,
+            vy=still,
+            yaw_rate=still,
             corners=corners,
             rects=rects,
             active=active,

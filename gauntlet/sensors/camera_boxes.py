@@ -71,7 +71,8 @@ class ActorView(Boxes):
     The box fields (:class:`~gauntlet.sensors.boxes.Boxes`) hold each actor
     moved on to the frame's time: ``x, y, z`` its position relative to the
     camera position (``z``: base), m; ``heading`` rad; ``length, width,
-    height`` m; its velocities are not used (zero). Besides:
+    height`` m; its velocities are not used (zero; may be one shared read-only
+    array). Besides:
 
     Attributes:
         corners: ``(A, 8, 3)`` camera-frame corners (numbered as :data:`boxes.BOX`).

@@ -90,11 +90,10 @@ class RadarTargets(Boxes):
     """
 
     def __post_init__(self) -> None:
+        super().__post_init__()  # empty vx, vy, yaw_rate -> zeros
         n = len(self.ids)
         for f in fields(self):
             value = np.asarray(getattr(self, f.name))
-            if f.name in ("vx", "vy", "yaw_rate") and len(value) == 0:
-                value = np.zeros(n)
             if len(value) != n:
                 raise ValueError(f"radar targets: {f.name} has {len(value)} entries for {n} ids")
             object.__setattr__(self, f.name, value)

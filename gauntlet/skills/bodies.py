@@ -26,8 +26,18 @@ def set_gravity(client: int) -> None:
     pb.setGravity(0, 0, -GRAVITY_MPS2, physicsClientId=client)
 
 
-def box(client: int, half_m, pos_m, mass_kg: float, rgba, orn=(0, 0, 0, 1)) -> int:
-    """A box of half extents ``half_m`` (m) at ``pos_m`` (m); mass 0 makes it static."""
+def box(
+    client: int,
+    half_m: Sequence[float] | np.ndarray,
+    pos_m: Sequence[float] | np.ndarray,
+    mass_kg: float,
+    rgba: Sequence[float],
+    orn: Sequence[float] = (0, 0, 0, 1),
+) -> int:
+    """A box of half extents ``half_m`` (m) at ``pos_m`` (m); mass 0 makes it static.
+
+    ``mass_kg`` in kg; ``rgba`` colour in 0-1; ``orn`` orientation quaternion (x, y, z, w).
+    """
     col = pb.createCollisionShape(pb.GEOM_BOX, halfExtents=half_m, physicsClientId=client)
     vis = pb.createVisualShape(
         pb.GEOM_BOX, halfExtents=half_m, rgbaColor=rgba, physicsClientId=client
@@ -35,7 +45,12 @@ def box(client: int, half_m, pos_m, mass_kg: float, rgba, orn=(0, 0, 0, 1)) -> i
     return pb.createMultiBody(mass_kg, col, vis, pos_m, orn, physicsClientId=client)
 
 
-def compound_boxes(client: int, parts: Sequence[BoxPart], pos_m, rgba) -> int:
+def compound_boxes(
+    client: int,
+    parts: Sequence[BoxPart],
+    pos_m: Sequence[float] | np.ndarray,
+    rgba: Sequence[float],
+) -> int:
     """A static body made of box ``parts`` (each half extents, centre offset; m) at ``pos_m``."""
     halves = [p[0] for p in parts]
     offsets = [p[1] for p in parts]

@@ -209,6 +209,10 @@ def _release(i, y, z, done, bundle, blen):
     return 1
 
 
+#: Default depth of the ring of sent snapshots, ticks (packets older than this are dropped).
+RING_DEPTH = 4
+
+
 class CBBA:
     """CBBA state of ``n`` agent slots over ``m`` tasks, with the ring of sent snapshots.
 
@@ -218,7 +222,7 @@ class CBBA:
         ring: Snapshots kept for packets in flight (a packet older than this many ticks is dropped).
     """
 
-    def __init__(self, n: int, m: int, bundle_size: int, ring: int = 4) -> None:
+    def __init__(self, n: int, m: int, bundle_size: int, ring: int = RING_DEPTH) -> None:
         self.y = np.zeros((n, m))
         self.z = np.full((n, m), -1, dtype=np.int64)
         self.s = np.zeros((n, n))

@@ -22,8 +22,9 @@ import numpy as np
 
 from gauntlet.scenarios.swarm import LossSpike, Partition, RemoveNodes, SwarmScenario
 from gauntlet.swarm.coverage import CoverageGrid
-from gauntlet.swarm.stack import ESCORT, RELAY, SwarmInfo, SwarmObservation, SwarmStack
+from gauntlet.swarm.stack import SwarmInfo, SwarmObservation, SwarmStack
 from gauntlet.swarm.tasking import decompose
+from gauntlet.swarm.tasks import ESCORT, PERSISTENT, USV, aerial
 from gauntlet.swarm.world import ROLE_AGENT, ROLE_CONVOY, SwarmWorld
 
 #: Trace sample period, s.
@@ -176,7 +177,7 @@ class SwarmMission:
         task = st.task
         station = np.full((w.n, 3), np.nan)
         on = (task >= 0) & w.active
-        on[on] &= np.isin(board.type[task[on]], (RELAY, ESCORT))
+        on[on] &= PERSISTENT[board.type[task[on]]]
         idx = np.flatnonzero(on)
         if len(idx):
             j = task[idx]
@@ -185,14 +186,12 @@ class SwarmMission:
             if esc.any() and len(self.convoy):
                 xy[esc] = w.position_m[self.convoy[0], :2] + board.offset[j[esc]]
             station[idx, :2] = xy
-            station[idx, 2] = np.where(
-                (w.kind[idx] == 0) | (w.kind[idx] == 3), board.altitude_m[j], 0.0
-            )
+            station[idx, 2] = np.where(aerial(w.kind[idx]), board.altitude_m[j], 0.0)
         changed = task != self.station_task
         self.arrived_at[changed] = np.inf
         self.station_task = task.copy()
         dev = np.linalg.norm(w.position_m - station, axis=1)
-        usv = w.kind == 1
+        usv = w.kind == USV
         bound = np.where(
             usv, self.scenario.criteria.usv_station_m, self.scenario.criteria.drone_station_m
         )
@@ -218,7 +217,7 @@ class SwarmMission:
         searching = (
             w.active
             & (w.role == ROLE_AGENT)
-            & (((w.kind == 0) | (w.kind == 3)) & (w.position_m[:, 2] > 5.0) | (w.kind == 1))
+            & (aerial(w.kind) & (w.position_m[:, 2] > 5.0) | (w.kind == USV))
         )
         pos = w.position_m[searching, :2]
         if len(pos):
@@ -238,7 +237,7 @@ class SwarmMission:
             return 1.0
         done = st.cbba.done.any(axis=0)
         held = np.zeros(m, dtype=bool)
-        persistent = np.isin(board.type, (RELAY, ESCORT))
+        persistent = PERSISTENT[board.type]
         for i in np.flatnonzero(w.active & (st.task >= 0)):
             j = st.task[i]
             if persistent[j] and np.isfinite(self.arrived_at[i]):

@@ -79,9 +79,13 @@ class TrafficStats:
     lost: int = 0
     dropped: int = 0
     beacons: int = 0
-    latency_sum_s: float = 0.0
     latencies_s: list[np.ndarray] = field(default_factory=list)
     sent_by_kind: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def latency_sum_s(self) -> float:
+        """Sum of the latencies of every delivered message, s."""
+        return sum((float(lat.sum()) for lat in self.latencies_s), 0.0)
 
     def mean_latency_s(self) -> float:
         return self.latency_sum_s / self.delivered if self.delivered else 0.0
@@ -313,7 +317,6 @@ class SwarmNetwork:
             if len(parts[0]):
                 out.setdefault(kind, []).append(parts)
                 self.stats.delivered += len(parts[0])
-                self.stats.latency_sum_s += float(parts[3].sum())
                 self.stats.latencies_s.append(parts[3])
         self._pending = keep
         return {

@@ -36,6 +36,7 @@ from gauntlet.swarm.cbba import CBBA, build_bundles, forget_pairs, forget_stale,
 from gauntlet.swarm.control import avoid, consensus_reference, seek
 from gauntlet.swarm.network import Delivery
 from gauntlet.swarm.tasking import Tasking
+from gauntlet.swarm.tasks import AMPHIBIOUS, DELIVER, ESCORT, SEARCH, TRACK, aerial
 
 STATE_HZ = 5.0
 HEARTBEAT_S = 0.5
@@ -48,7 +49,6 @@ STATE_BYTES = 48
 BYE_BYTES = 16
 WAYPOINT_REACHED_M = 3.0
 ARRIVED_M = 1.0
-SEARCH, TRACK, RELAY, ESCORT, DELIVER = range(5)
 
 
 @dataclass(frozen=True)
@@ -103,12 +103,15 @@ class SwarmStack:
         self.capable = info.tasking.board.capable(kind) & agent[:, None]
         self.known = np.zeros((n, n, 8), dtype=np.float32)
         self.known_t = np.full((n, n), -np.inf, dtype=np.float32)
-        self.ring_state = np.zeros((4, n, 8))
+        # State snapshots kept for packets in flight, as deep as the CBBA ring.
+        self.ring_state = np.zeros((self.cbba.ring, n, 8))
         self.estimate = np.zeros((n, 2))
         if info.tasking.convoy >= 0:
             self.estimate[:] = info.tasking.refs[info.tasking.convoy].state(0.0)[0]
         self.task = np.full(n, -1, dtype=np.int64)
-        self.aerial = (info.kind == 0) | (info.kind == 3)
+        self.aerial = aerial(info.kind)
+        #: Convoy vehicles: they flag themselves as escorted in their state packets.
+        self.convoy_node = np.isin(np.arange(n), info.convoy_slots)
         # The sweep plans as one array: task j's waypoints are rows start[j] .. start[j] + len[j].
         sweeps = [np.zeros((0, 2)) if wp is None else wp for wp in info.tasking.sweeps]
         self.sweep_len = np.array([len(wp) for wp in sweeps], dtype=np.int64)
@@ -155,9 +158,9 @@ class SwarmStack:
         recv_est = np.zeros(0, dtype=np.int64)
         est_vals = np.zeros((0, 2))
         if st is not None:
-            fresh = tick - st.sent_tick < 4
+            fresh = tick - st.sent_tick < cbba.ring
             src, dst, sent = st.src[fresh], st.dst[fresh], st.sent_tick[fresh]
-            payload = self.ring_state[sent % 4, src]
+            payload = self.ring_state[sent % cbba.ring, src]
             self.known[dst, src] = payload
             self.known_t[dst, src] = sent * info.dt_s
             lead = info.convoy_slots[0] if len(info.convoy_slots) else -1
@@ -185,10 +188,11 @@ class SwarmStack:
         self.phase[switched] = 0
         self.hold[switched] = 0.0
         self.task = task
+        convoy = info.tasking.convoy
+        convoy_vel = info.tasking.refs[convoy].state(now)[1] if convoy >= 0 else np.zeros(2)
         self.estimate = consensus_reference(
-            self.estimate, ref_vel[board.ref == info.tasking.convoy][0] if np.any(board.ref == info.tasking.convoy) else np.zeros(2),
-            recv_est, est_vals, measured_xy, measured, info.dt_s,
-        )  # fmt: skip
+            self.estimate, convoy_vel, recv_est, est_vals, measured_xy, measured, info.dt_s
+        )
         target, ff = self._targets(obs, ref_vel)
         vel = seek(obs.position_m, target, info.max_speed_mps, 1.0, ff)
         finished = self._progress(obs, target)
@@ -205,12 +209,12 @@ class SwarmStack:
         self.last_sent[senders] = now
         cbba.snapshot(tick, senders)
         state_senders = np.flatnonzero(act & ((np.arange(self.n) + tick) % self.state_every == 0))
-        r = tick % 4
+        r = tick % cbba.ring
         self.ring_state[r, :, 0:3] = obs.position_m
         self.ring_state[r, :, 3:5] = obs.velocity_mps[:, :2]
         self.ring_state[r, :, 5:7] = self.estimate
         escort_now = (task >= 0) & (board.type[np.maximum(task, 0)] == ESCORT)
-        self.ring_state[r, :, 7] = escort_now | np.isin(np.arange(self.n), info.convoy_slots)
+        self.ring_state[r, :, 7] = escort_now | self.convoy_node
         out = SwarmCommand(vel)
         if len(senders):
             out.broadcasts.append(("cbba", senders, cbba.packet_bytes()))
@@ -281,7 +285,7 @@ class SwarmStack:
                 target[slot, :2] = p
                 ff[slot, :2] = v
         # Amphibious drones without a task land on the water; others hold where they are.
-        idle_amph = (self.task < 0) & (info.kind == 3) & self.agent
+        idle_amph = (self.task < 0) & (info.kind == AMPHIBIOUS) & self.agent
         target[idle_amph, 2] = -1.0
         return target, ff
 

@@ -128,7 +128,7 @@ def decompose(scenario: SwarmScenario) -> Tasking:
                 sweeps.append(None)
                 radius.append(0.0)
                 hold.append(0.0)
-    board = task_board(rows) if rows else task_board([])
+    board = task_board(rows)
     tasking = Tasking(
         board=board,
         refs=refs,

@@ -24,6 +24,12 @@ import numpy as np
 
 NODE_KINDS: tuple[str, ...] = ("drone", "usv", "agv", "amphibious")
 TASK_TYPES: tuple[str, ...] = ("search", "track", "relay", "escort", "deliver")
+#: Indices into :data:`NODE_KINDS`.
+DRONE, USV, AGV, AMPHIBIOUS = (NODE_KINDS.index(k) for k in ("drone", "usv", "agv", "amphibious"))
+#: Indices into :data:`TASK_TYPES`.
+SEARCH, TRACK, RELAY, ESCORT, DELIVER = (
+    TASK_TYPES.index(t) for t in ("search", "track", "relay", "escort", "deliver")
+)
 
 #: ``CAPABLE[type_index, kind_index]``: whether that node kind can do that task type.
 CAPABLE = np.array(
@@ -38,7 +44,12 @@ CAPABLE = np.array(
 )
 
 #: Task types held to the end of the mission (stations), not finished.
-PERSISTENT = np.array([False, False, True, True, False])
+PERSISTENT = np.isin(np.arange(len(TASK_TYPES)), (RELAY, ESCORT))
+
+
+def aerial(kind: np.ndarray) -> np.ndarray:
+    """Which nodes (by kind index into :data:`NODE_KINDS`; -1: the base) fly: drones, amphibious."""
+    return (kind == DRONE) | (kind == AMPHIBIOUS)
 
 
 @dataclass
@@ -54,7 +65,6 @@ class TaskBoard:
         ref: ``(m,)`` index of the moving reference the task follows (-1: fixed).
         offset: ``(m, 2)`` offset from the moving reference, m.
         altitude_m: ``(m,)`` altitude for aerial nodes, m.
-        done: ``(m,)`` finished tasks (known to the observer; nodes learn it by message).
         release_s: ``(m,)`` time the task appears on the board, s.
     """
 
@@ -66,7 +76,6 @@ class TaskBoard:
     ref: np.ndarray
     offset: np.ndarray
     altitude_m: np.ndarray
-    done: np.ndarray
     release_s: np.ndarray
 
     @property
@@ -80,11 +89,11 @@ class TaskBoard:
         vessels; stations above it are for aerial nodes.
         """
         table = CAPABLE[self.type][:, node_kind].T.copy()
-        aerial = (node_kind == 0) | (node_kind == 3)
+        flies = aerial(node_kind)
         station = PERSISTENT[self.type]
         surface = station & (self.altitude_m <= 0.0)
-        table[:, surface] &= ~aerial[:, None]
-        table[:, station & ~surface] &= aerial[:, None]
+        table[:, surface] &= ~flies[:, None]
+        table[:, station & ~surface] &= flies[:, None]
         return table
 
 
@@ -107,6 +116,5 @@ def task_board(rows: list[dict]) -> TaskBoard:
         ref=col("ref", -1).astype(np.int64),
         offset=col("offset", (0.0, 0.0), 2),
         altitude_m=col("altitude_m", 20.0).astype(np.float64),
-        done=np.zeros(m, dtype=bool),
         release_s=col("release_s", 0.0).astype(np.float64),
     )

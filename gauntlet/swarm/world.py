@@ -21,11 +21,12 @@ from gauntlet.dynamics.differential_drive import DiffDriveFleet, DiffDriveParams
 from gauntlet.dynamics.point_mass_drone import PointMassDroneParams, PointMassDrones
 from gauntlet.dynamics.vessel import VesselFleet, VesselParams, VesselState
 from gauntlet.dynamics.waves import SeaState, WaveField
+from gauntlet.dynamics.wind import MeanWind, WindField
 from gauntlet.scenarios.swarm import SwarmScenario
 from gauntlet.swarm.control import diff_drive_twist, vessel_thrust
 from gauntlet.swarm.network import NetworkParams, SwarmNetwork
 from gauntlet.swarm.radio import RadioParams
-from gauntlet.swarm.tasks import NODE_KINDS
+from gauntlet.swarm.tasks import AGV, AMPHIBIOUS, NODE_KINDS, USV, aerial
 
 ROLE_BASE, ROLE_AGENT, ROLE_CONVOY = 0, 1, 2
 #: Correlation time of the gusts, s.
@@ -52,6 +53,38 @@ def network_params(scenario: SwarmScenario) -> NetworkParams:
         neighbour_timeout_s=spec.neighbour_timeout_s,
         occluders=tuple(tuple(b) for b in spec.occluders),
     )
+
+
+class _WorldGust:
+    """The world's current horizontal gust, as a gust of a :class:`WindField`."""
+
+    def __init__(self, world: SwarmWorld) -> None:
+        self.world = world
+
+    def velocity_at(self, time_s: float) -> np.ndarray:
+        """The gust the world drew for this tick ``(3,)``, m/s (``time_s`` is the tick's)."""
+        gx, gy = self.world.gust_mps
+        return np.array([gx, gy, 0.0])
+
+
+def swarm_wind(
+    world: SwarmWorld, mean_wind_mps: tuple[float, float], size: int, rng: np.random.Generator
+) -> WindField:
+    """The world's wind for ``size`` quadrotors: the mean plus the world's gusts.
+
+    Args:
+        world: The world whose gusts (``gust_mps``, drawn in :meth:`SwarmWorld.step`) apply.
+        mean_wind_mps: Mean wind (x, y), m/s.
+        size: Number of quadrotors.
+        rng: The field's generator (unused: no turbulence).
+
+    The mean has no height profile (shear exponent 0: the same at every
+    height, as the point-mass drones feel it) and no Dryden turbulence, so
+    both drone models fly in the same air.
+    """
+    wx, wy = (float(v) for v in mean_wind_mps)
+    mean = MeanWind(math.hypot(wx, wy), math.atan2(wy, wx), shear_exponent=0.0)
+    return WindField(size, mean, rng, turbulence=False, gusts=(_WorldGust(world),))
 
 
 class SwarmWorld:
@@ -83,8 +116,8 @@ class SwarmWorld:
                 np.asarray(group.center_m)
                 + place_rng.uniform(-1, 1, (group.count, 2)) * group.spread_m
             )
-            aerial = group.kind in ("drone", "amphibious")
-            z = group.altitude_m if aerial else 0.0
+            flies = group.kind in ("drone", "amphibious")
+            z = group.altitude_m if flies else 0.0
             for row in xy:
                 kinds.append(k)
                 roles.append(ROLE_CONVOY if group.role == "convoy" else ROLE_AGENT)
@@ -92,7 +125,7 @@ class SwarmWorld:
                 pos.append([row[0], row[1], z])
                 groups.append(g)
                 self.cruise_altitude.append(z)
-                quad.append(aerial and group.model == "quadrotor")
+                quad.append(flies and group.model == "quadrotor")
         self.n = len(kinds)
         self.kind = np.array(kinds, dtype=np.int64)
         self.role = np.array(roles, dtype=np.int64)
@@ -103,18 +136,17 @@ class SwarmWorld:
         self.velocity_mps = np.zeros((self.n, 3))
         self.heading_rad = np.zeros(self.n)
         quad_mask = np.array([False, *quad])
-        aerial = (self.kind == 0) | (self.kind == 3)
-        self.drone_slots = np.flatnonzero(aerial & ~quad_mask)
+        self.drone_slots = np.flatnonzero(aerial(self.kind) & ~quad_mask)
         self.quad_slots = np.flatnonzero(quad_mask)
-        self.usv_slots = np.flatnonzero(self.kind == 1)
-        self.agv_slots = np.flatnonzero(self.kind == 2)
+        self.usv_slots = np.flatnonzero(self.kind == USV)
+        self.agv_slots = np.flatnonzero(self.kind == AGV)
         self.drone_params = PointMassDroneParams()
         self.vessel_params = VesselParams()
         self.agv_params = DiffDriveParams()
         self.drones = PointMassDrones(
             self.drone_params,
             self.position_m[self.drone_slots],
-            amphibious=self.kind[self.drone_slots] == 3,
+            amphibious=self.kind[self.drone_slots] == AMPHIBIOUS,
         )
         self.quads = None
         if len(self.quad_slots):
@@ -123,7 +155,14 @@ class SwarmWorld:
 
             preset = drone_preset("industrial")
             self.quads = QuadrotorFleet(
-                [preset] * len(self.quad_slots), self.position_m[self.quad_slots]
+                [preset] * len(self.quad_slots),
+                self.position_m[self.quad_slots],
+                wind=swarm_wind(
+                    self,
+                    scenario.environment.wind_mps,
+                    len(self.quad_slots),
+                    np.random.default_rng(seq.spawn(1)[0]),
+                ),
             )
         self.vessels = VesselFleet(
             self.vessel_params, VesselState.at_rest(self.position_m[self.usv_slots, :2])

@@ -6,7 +6,7 @@ Plain data built by :mod:`gauntlet.world.builder` and kept by
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -64,14 +64,20 @@ class ScriptedMotion:
     x: np.ndarray
     y: np.ndarray
     h: np.ndarray | None = None
+    #: ``h`` unwrapped (no jumps of more than pi between vertices), rad; set at construction.
+    _h_unwrapped: np.ndarray | None = field(init=False, repr=False, compare=False, default=None)
+
+    def __post_init__(self) -> None:
+        if self.h is not None:
+            self._h_unwrapped = np.unwrap(self.h)
 
     def pose_at(self, t: float) -> tuple[float, float, float, float]:
         """``(x, y, heading, speed)`` at time ``t`` (m, m, rad, m/s); at rest after the end."""
         x = float(np.interp(t, self.t, self.x))
         y = float(np.interp(t, self.t, self.y))
         k = int(np.clip(np.searchsorted(self.t, t, side="right") - 1, 0, len(self.t) - 2))
-        if self.h is not None:
-            h = float(np.interp(t, self.t, np.unwrap(self.h)))
+        if self._h_unwrapped is not None:
+            h = float(np.interp(t, self.t, self._h_unwrapped))
         else:
             h = float(np.arctan2(self.y[k + 1] - self.y[k], self.x[k + 1] - self.x[k]))
         seg = np.hypot(self.x[k + 1] - self.x[k], self.y[k + 1] - self.y[k]) / max(

@@ -111,7 +111,7 @@ def build_world(
         place = placements[k]
         if e.type not in VEHICLE_TYPES or place.lane < 0:
             continue
-        lanes = lanes_along_route(resolver, k, place, e.route, ("entities", k, "route"))
+        lanes = lanes_along_route(resolver, place, e.route, ("entities", k, "route"))
         paths.append(
             build_path(table, lanes, place.lane_s, PATH_HORIZON_M, choose_straight, PATH_BEHIND_M)
         )
@@ -308,7 +308,7 @@ def _route_action(resolver: Resolver):  # noqa: ANN202
             int(world.drivers.lane[slot]),
             float(world.drivers.lane_s[slot]),
         )
-        lanes = lanes_along_route(resolver, actor, start, waypoints, ())
+        lanes = lanes_along_route(resolver, start, waypoints, ())
         world.drivers.set_route(slot, lanes, start.lane_s)
 
     return route_to

@@ -9,9 +9,8 @@ from __future__ import annotations
 import difflib
 import functools
 import inspect
-from pathlib import Path
 
-from gauntlet.library import AssetNotFoundError, resolve_asset
+from gauntlet.library import AssetNotFoundError, resolve_asset, scenario_folder
 from gauntlet.maps.network import RoadNetwork
 from gauntlet.maps.procedural import PROCEDURAL_MAPS
 from gauntlet.scenarios import schema as sc
@@ -36,13 +35,8 @@ def load_network(scenario: sc.Scenario) -> RoadNetwork:
     src = scenario.source
     match scenario.map:
         case sc.OpenDriveMap(file=file):
-            base = (
-                Path(src.file).parent
-                if src and src.file and not src.file.startswith("<")
-                else Path.cwd()
-            )
             try:
-                path = resolve_asset(file, base)
+                path = resolve_asset(file, scenario_folder(src.file if src else None))
             except AssetNotFoundError as exc:
                 raise error_at(
                     src,

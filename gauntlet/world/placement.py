@@ -151,7 +151,6 @@ class Resolver:
 
 def lanes_along_route(
     resolver: Resolver,
-    entity_index: int,
     start: Placement,
     waypoints: tuple[sc.Position, ...],
     path: tuple,

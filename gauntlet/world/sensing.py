@@ -85,6 +85,44 @@ def actor_boxes(world: World, keep: np.ndarray) -> Boxes:
     )
 
 
+def mounted_pose(world: World, k: int, mount: Mount) -> SensorPose:
+    """A sensor's pose at ``mount`` on actor ``k``; the actor's pitch and roll are added to its own.
+
+    Args:
+        world: The world, at the pose's time.
+        k: World index of the actor carrying the sensor.
+        mount: Where the sensor sits on the actor (m, rad; body frame x forward, y left).
+
+    Returns:
+        The pose in the world frame (m, rad), with the velocity at the sensor (m/s).
+    """
+    pose = mount.sensor_pose(
+        float(world.x[k]), float(world.y[k]), float(world.h[k]),
+        float(world.v[k]), float(world.yaw_rate[k]), float(world.z[k]),
+    )  # fmt: skip
+    if world.pitch[k] or world.roll[k]:
+        pose = replace(
+            pose,
+            pitch=pose.pitch + float(world.pitch[k]),
+            roll=pose.roll + float(world.roll[k]),
+        )
+    return pose
+
+
+def body_motion(world: World, k: int) -> BodyMotion:
+    """Actor ``k``'s world-frame acceleration, m/s² (along its heading and centripetal)."""
+    h, v, acc, r = (
+        float(world.h[k]),
+        float(world.v[k]),
+        float(world.accel[k]),
+        float(world.yaw_rate[k]),
+    )
+    return BodyMotion(
+        ax=acc * math.cos(h) - v * r * math.sin(h),
+        ay=acc * math.sin(h) + v * r * math.cos(h),
+    )
+
+
 @dataclass
 class MountedSensor:
     """One sensor on the ego, with its schedule and what it has measured."""
@@ -209,33 +247,12 @@ class EgoSensing(ActorScene):
     _boxes: Boxes | None = None
 
     def pose(self, world: World, mount: Mount) -> SensorPose:
-        """A sensor's pose at ``mount`` on the ego; the vehicle's pitch and roll are added to its own."""
-        a = self.actor
-        pose = mount.sensor_pose(
-            float(world.x[a]), float(world.y[a]), float(world.h[a]),
-            float(world.v[a]), float(world.yaw_rate[a]), float(world.z[a]),
-        )  # fmt: skip
-        if world.pitch[a] or world.roll[a]:
-            pose = replace(
-                pose,
-                pitch=pose.pitch + float(world.pitch[a]),
-                roll=pose.roll + float(world.roll[a]),
-            )
-        return pose
+        """A sensor's pose at ``mount`` on the ego (see :func:`mounted_pose`)."""
+        return mounted_pose(world, self.actor, mount)
 
     def motion(self, world: World) -> BodyMotion:
-        """The ego's world-frame acceleration (along its heading and centripetal)."""
-        a = self.actor
-        h, v, acc, r = (
-            float(world.h[a]),
-            float(world.v[a]),
-            float(world.accel[a]),
-            float(world.yaw_rate[a]),
-        )
-        return BodyMotion(
-            ax=acc * math.cos(h) - v * r * math.sin(h),
-            ay=acc * math.sin(h) + v * r * math.cos(h),
-        )
+        """The ego's world-frame acceleration (see :func:`body_motion`)."""
+        return body_motion(world, self.actor)
 
     def measure(self, world: World) -> dict[str, Any]:
         """Measure what is due now (once per world time) and return the latest delivered measurements."""

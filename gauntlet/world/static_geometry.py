@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import functools
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 
-from gauntlet.library import AssetNotFoundError, resolve_asset
+from gauntlet.library import AssetNotFoundError, resolve_asset, scenario_folder
 from gauntlet.maps.footprint import Footprint, convex_hull, enclosing_rectangle
 from gauntlet.maps.scene import AssetPose, SceneAsset, SceneAssetError, load_scene_asset
 from gauntlet.scenarios import schema as sc
@@ -44,9 +43,7 @@ def load_static_geometry(scenario: sc.Scenario) -> tuple[SceneAsset, ...]:
             cannot be loaded; the error names the scenario file, line and key.
     """
     src = scenario.source
-    base = (
-        Path(src.file).parent if src and src.file and not src.file.startswith("<") else Path.cwd()
-    )
+    base = scenario_folder(src.file if src else None)
     assets = []
     for k, item in enumerate(scenario.static_geometry):
         key = ("static_geometry", k, "file")

@@ -143,19 +143,22 @@ class V2XRadio:
         if not self.receivers:
             return
         t = world.time_s
-        rx = np.stack((world.x[self.receivers], world.y[self.receivers]), axis=1)
         messages, senders, where = self._compose(world, t)
-        self._transmit(self.channel, t, messages, senders, where, rx)
+        raw = []
         if self.roadside_sensing is not None and self.roadside_channel is not None:
             raw = self.roadside_sensing.messages(world)
-            self._transmit(
-                self.roadside_channel,
-                t,
-                [m for _, m in raw],
-                [s.unit for s, _ in raw],
-                [(s.pose.x, s.pose.y) for s, _ in raw],
-                rx,
-            )
+        if messages or raw:  # receiver positions only when something is sent
+            rx = np.stack((world.x[self.receivers], world.y[self.receivers]), axis=1)
+            self._transmit(self.channel, t, messages, senders, where, rx)
+            if self.roadside_channel is not None:
+                self._transmit(
+                    self.roadside_channel,
+                    t,
+                    [m for _, m in raw],
+                    [s.unit for s, _ in raw],
+                    [(s.pose.x, s.pose.y) for s, _ in raw],
+                    rx,
+                )
         arrived: dict[int, list[Message]] = {r: [] for r in self.receivers}
         while self._in_flight and self._in_flight[0][0] <= t + 1e-9:
             _, _, receiver, message = heapq.heappop(self._in_flight)
@@ -305,11 +308,11 @@ def build_v2x(scenario: sc.Scenario, world: World, pose: Pose, seed: int) -> V2X
                 )
             )
     heights = actor_heights(world)
-    roadside = [
-        _station(scenario, world, pose, k, unit, phases, seed, heights)
-        for k, unit in enumerate(spec.roadside_units)
-    ]
     units = [(unit, *pose(unit.position)) for unit in spec.roadside_units]
+    roadside = [
+        _station(scenario, world, pose, k, unit, (x, y), phases, seed, heights)
+        for k, (unit, x, y, _) in enumerate(units)
+    ]
     # What the ego's sensors see as boxes, and the ego itself; all actors without ego sensors.
     shown = (
         np.union1d(world.sensing.shown, [ego])
@@ -337,12 +340,13 @@ def _station(
     pose: Pose,
     index: int,
     unit: sc.RoadsideUnit,
+    xy_m: tuple[float, float],
     phases: np.random.Generator,
     seed: int,
     heights: np.ndarray,
 ) -> RoadsideStation:
     path = ("v2x", "roadside_units", index)
-    x, y, _ = pose(unit.position)
+    x, y = xy_m
 
     def schedule(rate_hz: float) -> FrameSchedule:
         return FrameSchedule.at_rate(rate_hz, float(phases.random()) / rate_hz)

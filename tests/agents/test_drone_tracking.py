@@ -11,7 +11,6 @@ import pytest
 from gauntlet.agents import drone_avoidance as da
 from gauntlet.agents import drone_paths
 from gauntlet.agents import drone_tracking as dt
-from gauntlet.agents.drone_types import DroneZone
 from gauntlet.dynamics.airspace import CylinderZone, PrismZone, signed_distance
 from gauntlet.runner.drone import run_drone_scenario
 from gauntlet.runner.single import RunOptions
@@ -127,14 +126,8 @@ def test_moving_points_count_their_spread() -> None:
 
 
 def test_the_stack_uses_the_airspace_zone_distance() -> None:
-    square = np.array([[0.0, 0.0], [10.0, 0.0], [10.0, 10.0], [0.0, 10.0]])
-    zones = (
-        DroneZone("c", None, np.array([50.0, 0.0]), 5.0, 0.0, 100.0),
-        DroneZone("p", square, None, 0.0, 0.0, 30.0),
-    )
-    converted = da.airspace_zones(zones)
-    assert converted[0] == CylinderZone((50.0, 0.0), 5.0, 0.0, 100.0, "c")
-    assert isinstance(converted[1], PrismZone) and converted[1].ceiling_m == 30.0
+    square = ((0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0))
+    converted = (CylinderZone((50.0, 0.0), 5.0, 0.0, 100.0, "c"), PrismZone(square, 0.0, 30.0, "p"))
     points = np.array([[5.0, 5.0, 10.0], [5.0, 5.0, 34.0], [-3.0, 5.0, 10.0], [50.0, 9.0, 5.0]])
     # Inside the square 5 m from its sides; 4 m above it; 3 m west of it; 4 m off the circle.
     assert da._zone_distance(converted, points) == pytest.approx([-5.0, 4.0, 3.0, 4.0])

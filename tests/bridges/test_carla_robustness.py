@@ -116,6 +116,24 @@ def test_bad_arguments_get_error_answers_and_the_connection_stays(sync_server):
         assert _answer(raw)[3] == [[1, "0.9.16"]]
 
 
+def test_a_non_finite_sensor_attribute_fails_the_spawn_and_leaves_no_actor(sync_server):
+    client = carla.Client(sync_server.host, sync_server.port)
+    client.set_timeout(10.0)
+    world = client.get_world()
+    bp = world.get_blueprint_library().find("sensor.lidar.ray_cast")
+    bp.set_attribute("channels", "inf")
+    before = {a.id for a in world.get_actors()}
+    with pytest.raises(
+        RuntimeError,
+        match=r"sensor\.lidar\.ray_cast: attribute channels must be a finite number, got 'inf'",
+    ):
+        world.spawn_actor(bp, carla.Transform())
+    world.tick()
+    actors = world.get_actors()
+    assert {a.id for a in actors} == before
+    assert len(actors.filter("sensor.*")) == 0
+
+
 def test_stream_port_rejects_unknown_streams_and_garbage(sync_server):
     address = (sync_server.host, sync_server.stream_port)
     for hello in (struct.pack("<I", 12345), b"\x01\x02\x03\x04\x05\x06\x07\x08"):

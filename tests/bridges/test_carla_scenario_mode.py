@@ -156,3 +156,52 @@ def test_scenario_mode_actors_rules_and_end(tmp_path):
     result = json.loads((tmp_path / "out" / "results.json").read_text())["scenarios"][0]
     assert result["steps"] == 20 and result["status"] == "PASS"
     assert result["metrics"]["max_speed_mps"] == pytest.approx(float(hero_speed), abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        (
+            {"carla_port": "two thousand"},
+            "carla stack: ego.params.carla_port must be a TCP port, a whole number from 0 to "
+            "65535 (0 picks a free port), got 'two thousand'",
+        ),
+        (
+            {"carla_stream_port": 70000},
+            "carla stack: ego.params.carla_stream_port must be a TCP port, a whole number from 0 "
+            "to 65535 (0 picks a free port), got 70000",
+        ),
+        (
+            {"carla_step_timeout_s": "soon"},
+            "carla stack: ego.params.carla_step_timeout_s must be a positive number of seconds, "
+            "got 'soon'",
+        ),
+        (
+            {"carla_connect_timeout_s": 0},
+            "carla stack: ego.params.carla_connect_timeout_s must be a positive number of "
+            "seconds, got 0",
+        ),
+        (
+            {"carla_prot": 2000},
+            "carla stack: unknown key ego.params.carla_prot (did you mean carla_port?); expected "
+            "one of carla_host, carla_port, carla_stream_port, carla_connect_timeout_s, "
+            "carla_step_timeout_s",
+        ),
+    ],
+)
+def test_carla_stack_params_are_checked(params, message):
+    from gauntlet.agents.stack import StackError, make_stack
+
+    with pytest.raises(StackError) as info:
+        make_stack("carla", {"target_speed_mps": 10.0, **params})
+    assert str(info.value) == message
+
+
+def test_carla_stack_params_convert():
+    from gauntlet.bridges.carla.scenario_mode import CarlaClientStack
+
+    stack = CarlaClientStack(
+        carla_port="2005", carla_stream_port=2006.0, carla_step_timeout_s="2.5", speed=3
+    )
+    assert (stack.port, stack.stream_port, stack.step_timeout_s) == (2005, 2006, 2.5)
+    assert stack.connect_timeout_s == 120.0

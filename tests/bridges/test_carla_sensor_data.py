@@ -98,6 +98,12 @@ def test_bad_sensor_attribute_fails_the_spawn():
     attrs = (AttributeValue("channels", AttributeType.INT, "many"),)
     with pytest.raises(SpawnError, match="channels must be a number"):
         episode.spawn(ActorDescription(0, "sensor.lidar.ray_cast", attrs), CarlaTransform())
+    attrs = (AttributeValue("range", AttributeType.FLOAT, "nan"),)
+    with pytest.raises(
+        SpawnError,
+        match="sensor.lidar.ray_cast: attribute range must be a finite number, got 'nan'",
+    ):
+        episode.spawn(ActorDescription(0, "sensor.lidar.ray_cast", attrs), CarlaTransform())
     attrs = (AttributeValue("image_size_x", AttributeType.INT, "0"),)
     with pytest.raises(SpawnError, match="image_size_x must be >= 1"):
         episode.spawn(ActorDescription(0, "sensor.camera.rgb", attrs), CarlaTransform())

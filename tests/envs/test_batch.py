@@ -12,7 +12,7 @@ import pytest
 import gauntlet  # noqa: F401 - registers the ids
 from gauntlet.envs.batch import AGREEMENT_ATOL, BatchScenarioEnv
 from gauntlet.envs.observation import EGO, MASK, OBJECTS, SIGNAL
-from gauntlet.envs.reward import TERMS
+from gauntlet.envs.reward import ALL_TERMS, TERMS
 from gauntlet.scenarios.errors import ScenarioError
 
 ENV_ID = "gauntlet/LaneKeepBatch-v0"
@@ -130,3 +130,32 @@ def test_a_masked_reset_restarts_only_the_worlds_marked() -> None:
     # 0.5 s of full throttle (3.5 m/s²) through the 0.2 s first-order actuator lag:
     # v = 15 + 3.5 (t - 0.2 (1 - exp(-t / 0.2))) = 16.1075 m/s.
     assert obs[0, 0] == pytest.approx(15 + 3.5 * (0.5 - 0.2 * (1 - math.exp(-2.5))), abs=1e-5)
+
+
+def test_following_weights_agree_with_the_single_environment() -> None:
+    """The ``follow`` preset: speed tracking of the limit and the lane term, as ScenarioEnv."""
+    steps = 120
+    batch = BatchScenarioEnv(num_envs=1, reward="follow")
+    single = gymnasium.make(ENV_ID, reward="follow").unwrapped
+    b_obs, _ = batch.reset(seed=0)
+    obs, _ = single.reset(seed=0)
+    speed_total = 0.0
+    for _ in range(steps):
+        b_obs, b_reward, _, _, b_info = batch.step(lane_keeper(b_obs))
+        obs, reward, terminated, truncated, info = single.step(lane_keeper(obs))
+        assert list(b_info["reward_terms"]) == list(ALL_TERMS)
+        for term in ALL_TERMS:
+            assert b_info["reward_terms"][term][0] == pytest.approx(
+                info["reward_terms"][term], abs=1e-9
+            )
+        assert b_reward[0] == pytest.approx(reward, abs=AGREEMENT_ATOL)
+        speed_total += info["reward_terms"]["speed"]
+        assert not (terminated or truncated)
+    # Alone on the road the target is the limit: the tracking term is paid and nonzero.
+    assert speed_total != 0.0
+    assert info["reward_terms"]["lane"] != 0.0
+
+
+def test_unknown_reward_preset_names_the_known_ones() -> None:
+    with pytest.raises(ValueError, match=r"no reward preset 'acc'; known: default, follow"):
+        BatchScenarioEnv(num_envs=1, reward="acc")

@@ -255,3 +255,13 @@ def test_openscenario_files_list_and_run(osc_ncap_dir, tmp_path, capsys):
     row = json.loads((out / "results.json").read_text())["scenarios"][0]
     assert row["status"] == "FAIL"
     assert [c["name"] for c in row["criteria"] if c["status"] == "FAIL"] == ["collision"]
+
+
+def test_schema_rejects_an_unknown_domain_with_usage_exit(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["schema", "--domain", "dron"])
+    assert info.value.code == 2
+    assert (
+        "argument --domain: invalid choice: 'dron' (choose from 'driving', 'drone', 'skill', 'swarm')"
+        in capsys.readouterr().err
+    )

@@ -70,3 +70,26 @@ def test_library_files_validate_against_their_domain_schema(domain) -> None:
         assert list(validator.iter_errors(data)) == [], path
     data["descriptoin"] = "typo"
     assert any("descriptoin" in e.message for e in validator.iter_errors(data))
+
+
+@pytest.mark.parametrize("domain", domain_names())
+def test_domain_key_is_accepted_with_and_without_it_by_schema_and_loader(domain) -> None:
+    import yaml
+
+    jsonschema = pytest.importorskip("jsonschema")
+    from gauntlet.library import library_root
+    from gauntlet.scenarios import load_scenario
+    from gauntlet.scenarios.jsonschema import scenario_json_schema
+
+    folder = "smoke" if domain == "driving" else domain
+    path = sorted((library_root() / folder).glob("*.yaml"))[0]
+    validator = jsonschema.Draft202012Validator(scenario_json_schema(domain))
+    data = yaml.safe_load(path.read_text())
+    with_key = {**data, "domain": domain}
+    without_key = {k: v for k, v in data.items() if k != "domain"}
+    assert list(validator.iter_errors(with_key)) == [], path
+    assert list(validator.iter_errors(without_key)) == [], path
+    assert domain_of(load_scenario(path)) == domain
+    other = "drone" if domain == "driving" else "driving"
+    errors = [e.message for e in validator.iter_errors({**data, "domain": other})]
+    assert errors and any(repr(other) in m for m in errors), errors

@@ -272,3 +272,30 @@ def test_reference_documents_the_sections():
         assert f"\n### {cls.__name__}\n" in reference
     assert "| `v2x` | [V2X](#v2x) or null |" in reference
     assert "| `exclude` |" in reference
+
+
+def test_roadside_sensors_are_checked_at_load_with_every_error():
+    text = CONNECTED.replace(
+        "        rate_hz: 5\n",
+        "        rate_hz: 5\n"
+        "      sensors:\n"
+        "        - {name: top, kind: lidar, params: {channel: 4}}\n"
+        "        - {name: top, kind: radar}\n"
+        "        - {name: cam, kind: camera, preset: nope}\n",
+    )
+    with pytest.raises(ScenarioErrors) as info:
+        parse_scenario(text, "test.yaml")
+    first = line_of(text, "{name: top, kind: lidar")
+    messages = [str(e) for e in info.value.errors]
+    assert len(messages) == 3, messages
+    assert messages[0].startswith(
+        f"test.yaml:{first}: v2x.roadside_units[0].sensors[0].params.channel: "
+        "unknown lidar parameter 'channel'; known: channels, "
+    )
+    assert messages[1] == (
+        f"test.yaml:{first + 1}: v2x.roadside_units[0].sensors[1].name: "
+        "sensor name 'top' is used twice on roadside unit 'rsu'"
+    )
+    assert messages[2].startswith(
+        f"test.yaml:{first + 2}: v2x.roadside_units[0].sensors[2].preset: "
+    )

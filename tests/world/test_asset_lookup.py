@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gauntlet.library import AssetNotFoundError, assets_root, resolve_asset
+from gauntlet.library import AssetNotFoundError, assets_root, resolve_asset, scenario_folder
 from gauntlet.maps.procedural import PROCEDURAL_MAPS
 from gauntlet.scenarios.errors import ScenarioError
 from gauntlet.scenarios.loader import load_scenario
@@ -129,3 +129,9 @@ def test_missing_static_geometry_names_file_line_key_and_both_places(tmp_path):
         f"not found; looked for {tmp_path.resolve() / 'scenes/nowhere.ply'} "
         f"and {assets_root().resolve() / 'scenes/nowhere.ply'}"
     )
+
+
+def test_scenario_folder_is_the_files_folder_or_the_working_directory():
+    assert scenario_folder("/data/scenarios/cut_in.yaml") == Path("/data/scenarios")
+    for no_file in (None, "", "<string>"):
+        assert scenario_folder(no_file) == Path.cwd()

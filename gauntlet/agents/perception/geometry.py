@@ -8,6 +8,8 @@ intersection of two convex polygons is found by Sutherland-Hodgman clipping.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
@@ -24,6 +26,25 @@ def box_corners(
     out[..., 0] = np.asarray(x, float)[:, None] + lx * c[:, None] - ly * s[:, None]
     out[..., 1] = np.asarray(y, float)[:, None] + lx * s[:, None] + ly * c[:, None]
     return out
+
+
+def in_box(
+    px: np.ndarray | float,
+    py: np.ndarray | float,
+    box: tuple[float, float, float, float, float],
+    margin_m: float = 0.0,
+) -> np.ndarray:
+    """Whether points ``(px, py)``, m, lie in the box ``(x, y, heading, length, width)``.
+
+    The box is grown by ``margin_m`` on every side; points on its edge are inside.
+    Returns a boolean array of the points' shape.
+    """
+    x, y, heading, length, width = box
+    c, s = math.cos(heading), math.sin(heading)
+    dx, dy = px - x, py - y
+    along = dx * c + dy * s
+    across = -dx * s + dy * c
+    return (np.abs(along) <= 0.5 * length + margin_m) & (np.abs(across) <= 0.5 * width + margin_m)
 
 
 def polygon_area(poly: np.ndarray) -> float:

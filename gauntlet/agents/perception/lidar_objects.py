@@ -40,6 +40,7 @@ import numpy as np
 from scipy import ndimage
 
 from gauntlet.agents.perception.cluster_split import SplitParams, split_cluster
+from gauntlet.agents.perception.geometry import in_box
 from gauntlet.sensors.base import SensorPose
 
 #: Orientations tried by the L-shape fit, rad (1 degree steps over a quarter turn).
@@ -347,8 +348,4 @@ class LidarDetector:
 
 def _inside(box: tuple, point: np.ndarray, margin_m: float = 0.3) -> bool:
     """Whether ``point`` lies within a completed box ``(x, y, heading, length, width, ...)``."""
-    x, y, h, length, width = box[:5]
-    d = point - np.array([x, y])
-    along = d[0] * np.cos(h) + d[1] * np.sin(h)
-    across = -d[0] * np.sin(h) + d[1] * np.cos(h)
-    return abs(along) <= 0.5 * length + margin_m and abs(across) <= 0.5 * width + margin_m
+    return bool(in_box(point[0], point[1], box[:5], margin_m))

@@ -54,6 +54,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from gauntlet.agents.perception.geometry import in_box
 from gauntlet.agents.perception.lidar_objects import (
     CAR_SIZE_M,
     CYCLIST_SIZE_M,
@@ -139,12 +140,8 @@ def associate(cost: np.ndarray, gate: float) -> list[tuple[int, int]]:
 
 def _duplicate(t: Track, host: Track, max_speed_difference: float) -> bool:
     """Whether ``t``'s centre lies in ``host``'s box and both move alike."""
-    d = t.state[:2] - host.state[:2]
-    c, s = math.cos(host.heading), math.sin(host.heading)
-    inside = (
-        abs(d[0] * c + d[1] * s) <= 0.5 * host.length
-        and abs(-d[0] * s + d[1] * c) <= 0.5 * host.width
-    )
+    x, y = host.state[0], host.state[1]
+    inside = bool(in_box(t.state[0], t.state[1], (x, y, host.heading, host.length, host.width)))
     return inside and float(np.linalg.norm(t.state[2:] - host.state[2:])) <= max_speed_difference
 
 
@@ -189,10 +186,13 @@ class Tracker:
 
     def _predict(self, time_s: float) -> None:
         q = self.params.accel_noise_mps2**2
+        transitions: dict[float, tuple[np.ndarray, np.ndarray]] = {}
         for t in self.tracks:
             dt = time_s - t.time_s
             if dt > 0.0:
-                f, qm = cv_transition(dt, q)
+                if dt not in transitions:
+                    transitions[dt] = cv_transition(dt, q)
+                f, qm = transitions[dt]
                 t.state = f @ t.state
                 t.cov = f @ t.cov @ f.T + qm
                 t.time_s = time_s
@@ -356,6 +356,7 @@ class Tracker:
         fast = math.hypot(t.state[2], t.state[3]) > self.params.walking_speed_mps
         small = t.kind in ("pedestrian", "bicycle") and t.confirmed
         # A two-wheeler that rode for a while stays one when it stops.
+        # The counter advances only on sweeps that reach this test (a box paired, not a car's part).
         t.fast_sweeps = t.fast_sweeps + 1 if small and fast else 0
         t.was_fast = t.was_fast or (t.kind == "bicycle" and t.fast_sweeps >= RODE_SWEEPS)
         return box_kind == "pedestrian" and small and (fast or t.was_fast)
@@ -368,9 +369,7 @@ class Tracker:
             return math.atan2(vy, vx)  # a few points give no reliable box orientation
         if t.was_fast and t.kind == "bicycle":
             return t.heading  # a stopped two-wheeler keeps the heading it rode with
-        ref = (
-            math.atan2(vy, vx) if math.hypot(vx, vy) > self.params.heading_speed_mps else t.heading
-        )
+        ref = math.atan2(vy, vx) if moving else t.heading
         if math.hypot(vx, vy) > DRIVING_SPEED_MPS and abs(math.cos(box_heading - ref)) < 0.5**0.5:
             return ref  # a driving car does not move sideways: its box was fitted across
 
@@ -396,8 +395,10 @@ class Tracker:
     def estimates(self, time_s: float) -> list[tuple[Track, np.ndarray]]:
         """Every track with its state predicted to ``time_s`` (the tracks are not changed)."""
         out = []
+        transitions: dict[float, np.ndarray] = {}
         for t in self.tracks:
             dt = max(time_s - t.time_s, 0.0)
-            f, _ = cv_transition(dt, 0.0)
-            out.append((t, f @ t.state))
+            if dt not in transitions:
+                transitions[dt] = cv_transition(dt, 0.0)[0]
+            out.append((t, transitions[dt] @ t.state))
         return out

@@ -23,8 +23,8 @@ B, INT, F, S, C = (
     AttributeType.RGB_COLOR,
 )
 
-#: Sensor-registry index of each sensor's data in the 0.9.16 client (None: no data stream).
-SENSOR_DATA_TYPE: dict[str, int | None] = {
+#: Sensor-registry index of each sensor's data in the 0.9.16 client.
+SENSOR_DATA_TYPE: dict[str, int] = {
     "sensor.other.collision": 0,
     "sensor.camera.depth": 1,
     "sensor.camera.normals": 2,

@@ -156,9 +156,12 @@ class Episode:
             actor.stream_id = actor.id
             try:
                 self.sensors.add(actor)
-            except ValueError as exc:
+            except Exception as exc:
+                # No sensor model, no actor: a failed spawn leaves nothing behind.
                 self.actors.remove(actor.id)
-                raise SpawnError(str(exc)) from None
+                if isinstance(exc, ValueError):
+                    raise SpawnError(str(exc)) from None
+                raise
         self._layout = None
         if actor.has_body:
             self._stale = True

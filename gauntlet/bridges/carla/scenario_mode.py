@@ -28,16 +28,21 @@ except those starting with ``carla_``: ``carla_host`` (default
 ``127.0.0.1``), ``carla_port`` (2000; 0 picks a free port), ``carla_stream_port``,
 ``carla_connect_timeout_s`` (120) and ``carla_step_timeout_s`` (60). The
 environment variables ``GAUNTLET_CARLA_HOST``, ``GAUNTLET_CARLA_PORT`` (set by
-``gauntlet run --carla-port``) take precedence over the defaults.
+``gauntlet run --carla-port``) take precedence over the defaults. A ``carla_``
+key it does not know, or a value of the wrong kind, fails the run with a
+:class:`~gauntlet.agents.stack.StackError` naming ``ego.params.<key>``.
 """
 
 from __future__ import annotations
 
+import difflib
+import math
 import os
 import sys
 import time
 from typing import TYPE_CHECKING, Any
 
+from gauntlet.agents.stack import StackError
 from gauntlet.bridges.carla.pedals import VehicleLimits, pedal_command
 from gauntlet.bridges.carla.protocol import failure, ok
 from gauntlet.bridges.carla.scenario_episode import ScenarioEpisode
@@ -50,6 +55,67 @@ if TYPE_CHECKING:
 
 #: Seconds the server keeps answering after the run, so that a client learns it ended.
 GRACE_S = 2.0
+#: The ``ego.params`` keys the ``carla`` stack reads.
+CARLA_PARAMS = (
+    "carla_host",
+    "carla_port",
+    "carla_stream_port",
+    "carla_connect_timeout_s",
+    "carla_step_timeout_s",
+)
+
+
+def check_carla_params(params: dict[str, Any]) -> None:
+    """Refuse ``carla_*`` keys of ``ego.params`` that the ``carla`` stack does not read.
+
+    Raises:
+        StackError: An unknown ``carla_*`` key (named as ``ego.params.<key>``).
+    """
+    for key in sorted(params):
+        if key.startswith("carla_") and key not in CARLA_PARAMS:
+            close = difflib.get_close_matches(key, CARLA_PARAMS, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise StackError(
+                f"carla stack: unknown key ego.params.{key}{hint}; "
+                f"expected one of {', '.join(CARLA_PARAMS)}"
+            )
+
+
+def port_param(value: Any, name: str) -> int:
+    """A TCP port, 0 to 65535 (0: a free one), from ``value``; ``name`` goes into the error.
+
+    Raises:
+        StackError: Not a whole number in that range.
+    """
+    try:
+        if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+            raise ValueError
+        port = int(value)
+    except (TypeError, ValueError, OverflowError):
+        port = -1
+    if not 0 <= port <= 65535:
+        raise StackError(
+            f"carla stack: {name} must be a TCP port, a whole number from 0 to 65535 "
+            f"(0 picks a free port), got {value!r}"
+        )
+    return port
+
+
+def seconds_param(value: Any, name: str) -> float:
+    """A positive, finite duration in seconds from ``value``; ``name`` goes into the error.
+
+    Raises:
+        StackError: Not a number, or not finite and > 0.
+    """
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0.0):
+        raise StackError(f"carla stack: {name} must be a positive number of seconds, got {value!r}")
+    return seconds
 
 
 class ScenarioModeError(RuntimeError):
@@ -75,18 +141,30 @@ class CarlaClientStack:
     """The ``carla`` stack: the ego is driven by an external CARLA client (see the module docstring)."""
 
     def __init__(self, **params: Any) -> None:
+        check_carla_params(params)
         env = os.environ
         self.host = str(params.get("carla_host", env.get("GAUNTLET_CARLA_HOST", "127.0.0.1")))
-        self.port = int(params.get("carla_port", env.get("GAUNTLET_CARLA_PORT", 2000)))
+        if "carla_port" in params:
+            self.port = port_param(params["carla_port"], "ego.params.carla_port")
+        else:
+            port = env.get("GAUNTLET_CARLA_PORT", 2000)
+            self.port = port_param(port, "the environment variable GAUNTLET_CARLA_PORT")
         stream = params.get("carla_stream_port")
-        self.stream_port = int(stream) if stream is not None else None
-        self.connect_timeout_s = float(params.get("carla_connect_timeout_s", 120.0))
-        self.step_timeout_s = float(params.get("carla_step_timeout_s", 60.0))
+        self.stream_port = (
+            port_param(stream, "ego.params.carla_stream_port") if stream is not None else None
+        )
+        self.connect_timeout_s = seconds_param(
+            params.get("carla_connect_timeout_s", 120.0), "ego.params.carla_connect_timeout_s"
+        )
+        self.step_timeout_s = seconds_param(
+            params.get("carla_step_timeout_s", 60.0), "ego.params.carla_step_timeout_s"
+        )
         self._world: World | None = None
         self._ego = -1
         self.server: ScenarioServer | None = None
         self.episode: ScenarioEpisode | None = None
-        self._limits = VehicleLimits(1.0, 1.0, 0.5)
+        #: The ego's actuator limits, from :meth:`reset`.
+        self._limits: VehicleLimits | None = None
         self._started = False
         self._next_async_s = 0.0
 
@@ -120,8 +198,8 @@ class CarlaClientStack:
         """Publish the frame the world reached, serve the client until its next tick, drive."""
         from gauntlet.agents.stack import Control
 
-        server, episode = self.server, self.episode
-        assert server is not None and episode is not None
+        server, episode, limits = self.server, self.episode, self._limits
+        assert server is not None and episode is not None and limits is not None
         if self._started:
             self._publish()
         self._started = True
@@ -132,10 +210,10 @@ class CarlaClientStack:
         c = episode.actors.get(episode.hero_id).vehicle_control
         v = obs.ego.speed_mps
         accel, steer, hold = pedal_command(
-            c.throttle, c.brake, c.steer, c.hand_brake, c.reverse, v, self._limits, episode.dt_s
+            c.throttle, c.brake, c.steer, c.hand_brake, c.reverse, v, limits, episode.dt_s
         )
         if hold:
-            accel = -self._limits.max_decel_mps2
+            accel = -limits.max_decel_mps2
         return Control(accel_mps2=accel, steer_rad=steer)
 
     def close(self) -> None:
@@ -146,11 +224,10 @@ class CarlaClientStack:
         if self._started:
             self._publish()
         server.ended = "the scenario has ended; its results are in the run's output folder"
+        # Once ``ended`` is set, ticks fail at once (ScenarioServer.client_tick): none defers.
+        server.answer_deferred(failure(f"tick: {server.ended}"))
         end = time.monotonic() + GRACE_S
         while server.connections and time.monotonic() < end:
-            for connection, msgid in server.deferred:
-                server.answer(connection, msgid, failure(f"tick: {server.ended}"))
-            server.deferred.clear()
             server.serve_once(0.05)
         server.shutdown()
         self.server = None
@@ -161,10 +238,7 @@ class CarlaClientStack:
         """The world stepped: publish the new frame and answer the waiting ticks with it."""
         server = self.server
         assert server is not None
-        frame = server.tick()
-        for connection, msgid in server.deferred:
-            server.answer(connection, msgid, ok(frame))
-        server.deferred.clear()
+        server.answer_deferred(ok(server.tick()))
 
     def _serve_until_tick(self, timeout_s: float, what: str) -> None:
         server = self.server

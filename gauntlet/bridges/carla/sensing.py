@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from gauntlet.bridges.carla import sensor_data as sd
 from gauntlet.bridges.carla import sensor_models as sm
 from gauntlet.bridges.carla.blueprints import SENSOR_DATA_TYPE
-from gauntlet.bridges.carla.coords import vector_to_carla
+from gauntlet.bridges.carla.coords import pose_to_carla, vector_to_carla
 from gauntlet.bridges.carla.streaming import sensor_header
 from gauntlet.dynamics.presets import preset
 
@@ -68,30 +68,22 @@ class EpisodeSensors:
         frame = sm.SensingFrame(world, list(ep.world_ids), self.scene, ep.elapsed_s)
         for actor_id in sorted(listening):
             sensor = self.sensors.get(actor_id)
-            if sensor is None:
+            if sensor is None or (sensor.model is not None and not sensor.due(ep.elapsed_s)):
                 continue
             actor = sensor.actor
             index = ep.world_index(actor.parent) if actor.parent else None
+            # Where the episode puts it (at its offset from its parent): made once a step.
+            own = ep.pose_of(actor)
             if sensor.model is None:
                 body = self._collision_bodies(actor, index, collisions)
-            elif sensor.due(ep.elapsed_s):
-                parent = ep.actors.get(actor.parent) if actor.parent else None
-                pose = sm.sensor_pose(
-                    world,
-                    index,
-                    ep.pose_of(parent) if parent is not None else None,
-                    actor.offset,
-                    ep.pose_of(actor),
-                )
+            else:
+                pose = sm.sensor_pose(world, index, actor.offset, own)
                 one = sm.measure(sensor, frame, pose, index)
                 body = [one] if one is not None else []
-            else:
-                continue
-            kind = SENSOR_DATA_TYPE[actor.blueprint.id]
-            if kind is None:
-                continue
-            header = sensor_header(kind, ep.frame, ep.elapsed_s, ep.transform_of(actor))
-            out.extend((actor.stream_id, header + b) for b in body)
+            if body:
+                kind = SENSOR_DATA_TYPE[actor.blueprint.id]
+                header = sensor_header(kind, ep.frame, ep.elapsed_s, pose_to_carla(own))
+                out.extend((actor.stream_id, header + b) for b in body)
         return out
 
     def _new_collisions(self) -> list[tuple[int, int]]:
@@ -108,20 +100,24 @@ class EpisodeSensors:
         self, sensor: Actor, index: int | None, events: list[tuple[int, int]]
     ) -> list[bytes]:
         ep = self.episode
-        if index is None or not events:
+        if index is None or not any(index in (a, b) for a, b in events):
             return []
+        # The parent is the body at ``index``.
+        me_actor = ep.actors.get(ep.world_ids[index])
+        if me_actor is None:
+            return []
+        me_record = me_actor.record().encode()
         out = []
         for a, b in events:
             if index not in (a, b):
                 continue
             other = b if a == index else a
-            me_actor = ep.actors.get(ep.world_ids[index])
             other_actor = ep.actors.get(ep.world_ids[other])
-            if me_actor is None or other_actor is None:
+            if other_actor is None:
                 continue
             out.append(
                 sd.collision_data(
-                    ep.actors.get(sensor.parent).record().encode(),
+                    me_record,
                     other_actor.record().encode(),
                     self._impulse(index, other, me_actor, other_actor),
                 )

@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gauntlet.bridges.carla import sensor_data as sd
-from gauntlet.bridges.carla.coords import CarlaTransform, WorldPose, local_to_parent
+from gauntlet.bridges.carla.coords import CarlaTransform, WorldPose
 from gauntlet.sensors.base import Mount, SensorPose
 from gauntlet.sensors.camera import Camera, CameraConfig
 from gauntlet.sensors.camera_encoding import (
@@ -62,7 +62,7 @@ from gauntlet.sensors.radar_config import RadarConfig, ScanMode, albersheim_snr_
 from gauntlet.sensors.radar_geometry import RadarTargets
 from gauntlet.sensors.scene import Boxes, RaycastScene
 from gauntlet.sensors.schedule import FrameSchedule
-from gauntlet.world.sensing import actor_boxes
+from gauntlet.world.sensing import actor_boxes, body_motion, mounted_pose
 
 if TYPE_CHECKING:
     from gauntlet.bridges.carla.actors import Actor
@@ -83,12 +83,19 @@ _CAMERA_OUTPUT = {
 
 def _float(actor: Actor, key: str, default: float) -> float:
     raw = actor.description.attribute(key, "")
+    if raw == "":
+        return default
     try:
-        return float(raw) if raw != "" else default
+        value = float(raw)
     except ValueError:
         raise ValueError(
             f"{actor.blueprint.id}: attribute {key} must be a number, got {raw!r}"
         ) from None
+    if not math.isfinite(value):
+        raise ValueError(
+            f"{actor.blueprint.id}: attribute {key} must be a finite number, got {raw!r}"
+        )
+    return value
 
 
 def _int(actor: Actor, key: str, default: int) -> int:
@@ -248,8 +255,11 @@ def make_sensor(actor: Actor, seed: int, dt_s: float, origin: GeodeticOrigin) ->
             snr_ref_db=albersheim_snr_db(0.5, 1e-6) - 10.0 + 40.0 * math.log10(reach / 100.0),
         )
         radar = Radar(RadarConfig(modes=(mode,), rate_hz=20.0, pfa=1e-6))
-        cap = max(1, _int(actor, "points_per_second", 1500))
-        return CarlaSensor(actor, tick, rng, model=radar, extra={"points_per_second": cap})
+        points_per_second = max(1, _int(actor, "points_per_second", 1500))
+        # The nearest detections a scan keeps: the points of one measurement interval
+        # (the sensor tick, at least one step of the episode at spawn).
+        cap = max(1, int(points_per_second * max(tick, dt_s)))
+        return CarlaSensor(actor, tick, rng, model=radar, extra={"max_detections": cap})
     if bp == "sensor.other.gnss":
         lat_sd = _float(actor, "noise_lat_stddev", 0.0) * M_PER_DEG
         lon_sd = _float(actor, "noise_lon_stddev", 0.0) * M_PER_DEG
@@ -290,47 +300,34 @@ def make_sensor(actor: Actor, seed: int, dt_s: float, origin: GeodeticOrigin) ->
 
 
 def sensor_pose(
-    world: World | None,
-    index: int | None,
-    parent_pose: WorldPose | None,
-    offset: CarlaTransform | None,
-    own: WorldPose,
+    world: World | None, index: int | None, offset: CarlaTransform | None, own: WorldPose
 ) -> SensorPose:
-    """A sensor's pose: at ``offset`` on its parent's body (world index ``index``), or ``own``."""
+    """A sensor's pose: at ``offset`` on its parent's body (world index ``index``), or ``own``.
+
+    ``own`` is where the episode puts the sensor (:meth:`.episode.Episode.pose_of`:
+    at its offset from its parent, or where it was placed); it is used when the
+    parent is not a body of the world, and carries no velocity.
+    """
     if world is not None and index is not None and offset is not None:
+        # Level mounts get +0.0 roll and pitch (0.0 - x, not -x): the same bits as
+        # adding the body's own zero roll and pitch to them would give.
         mount = Mount(
             offset.x,
             -offset.y,
             offset.z,
-            math.radians(offset.roll),
-            -math.radians(offset.pitch),
+            0.0 + math.radians(offset.roll),
+            0.0 - math.radians(offset.pitch),
             -math.radians(offset.yaw),
         )
-        k = index
-        pose = mount.sensor_pose(
-            float(world.x[k]), float(world.y[k]), float(world.h[k]),
-            float(world.v[k]), float(world.yaw_rate[k]), float(world.z[k]),
-        )  # fmt: skip
-        return SensorPose(
-            pose.x, pose.y, pose.z, pose.roll + float(world.roll[k]),
-            pose.pitch + float(world.pitch[k]), pose.yaw, pose.vx, pose.vy, 0.0, pose.yaw_rate,
-        )  # fmt: skip
-    if parent_pose is not None and offset is not None:
-        p = local_to_parent(parent_pose, offset)
-    else:
-        p = own
-    return SensorPose(p.x_m, p.y_m, p.z_m, p.roll_rad, p.pitch_rad, p.heading_rad)
+        return mounted_pose(world, index, mount)
+    return SensorPose(own.x_m, own.y_m, own.z_m, own.roll_rad, own.pitch_rad, own.heading_rad)
 
 
 def motion_of(world: World | None, index: int | None) -> BodyMotion:
-    """The world-frame acceleration of body ``index`` (along its heading and centripetal)."""
+    """The world-frame acceleration of body ``index`` (along its heading and centripetal), m/s²."""
     if world is None or index is None:
         return BodyMotion()
-    h, v = float(world.h[index]), float(world.v[index])
-    a, r = float(world.accel[index]), float(world.yaw_rate[index])
-    return BodyMotion(
-        ax=a * math.cos(h) - v * r * math.sin(h), ay=a * math.sin(h) + v * r * math.cos(h)
-    )
+    return body_motion(world, index)
 
 
 def measure(
@@ -372,8 +369,7 @@ def measure(
             RadarTargets.from_boxes(boxes), pose, t, sensor.rng, exclude_id=exclude, ground_z=ground
         )
         d = scan.detections
-        cap = max(1, int(sensor.extra["points_per_second"] * max(sensor.period_s, 0.05)))
-        d = d[np.argsort(d["range_m"], kind="stable")][:cap]
+        d = d[np.argsort(d["range_m"], kind="stable")][: sensor.extra["max_detections"]]
         return sd.radar_data(
             d["radial_velocity_mps"], d["azimuth_rad"], d["elevation_rad"], d["range_m"]
         )

@@ -181,6 +181,12 @@ class CarlaServer:
         conn.out += encode_response(msgid, result)
         self._flush_rpc(conn)
 
+    def answer_deferred(self, result: object) -> None:
+        """Answer every deferred call with ``result``, and forget them."""
+        for connection, msgid in self.deferred:
+            self.answer(connection, msgid, result)
+        self.deferred.clear()
+
     @property
     def connections(self) -> int:
         """RPC connections open now."""

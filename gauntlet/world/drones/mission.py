@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from gauntlet.scenarios import drone as sd
+from gauntlet.world.drones.obstacles import segment_distance
 
 
 class MissionProgress:
@@ -76,10 +77,4 @@ def distance_to_polyline(points: np.ndarray, polyline: np.ndarray) -> np.ndarray
     p = np.atleast_2d(points)
     if len(polyline) == 1:
         return np.linalg.norm(p - polyline[0], axis=1)
-    a, b = polyline[:-1], polyline[1:]
-    ab = b - a
-    rel = p[:, None, :] - a[None]
-    t = np.clip(
-        np.sum(rel * ab[None], axis=-1) / np.maximum(np.sum(ab * ab, axis=-1), 1e-12), 0.0, 1.0
-    )
-    return np.min(np.linalg.norm(rel - t[..., None] * ab[None], axis=-1), axis=1)
+    return np.min(segment_distance(p, polyline[:-1], polyline[1:]), axis=1)

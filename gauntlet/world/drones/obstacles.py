@@ -80,7 +80,7 @@ class ObstacleField:
         wire = np.full(len(p), np.inf)
         if len(self.wires):
             w = self.wires
-            wire = np.min(_segment_distance(p, w[:, 0:3], w[:, 3:6]) - w[None, :, 6], axis=1)
+            wire = np.min(segment_distance(p, w[:, 0:3], w[:, 3:6]) - w[None, :, 6], axis=1)
             nearest = np.minimum(nearest, wire)
         return nearest, wire
 
@@ -112,8 +112,8 @@ def _box_distance(
     return outside + np.minimum(np.max(q, axis=-1), 0.0)
 
 
-def _segment_distance(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Distance ``(n, w)`` of points to segments ``a -> b``."""
+def segment_distance(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Distance ``(n, w)`` of points ``(n, 3)`` to segments ``a -> b`` (``(w, 3)`` each), m."""
     ab = b - a
     rel = p[:, None, :] - a[None, :, :]
     t = np.clip(

@@ -26,17 +26,17 @@ each link, so adding a drone does not change the forest.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 
-from gauntlet.agents.drone_types import DroneCommand, DroneEpisodeInfo, DroneObservation, DroneZone
+from gauntlet.agents.drone_types import DroneCommand, DroneEpisodeInfo, DroneObservation
+from gauntlet.dynamics import GRAVITY_MPS2
 from gauntlet.dynamics.airspace import Airspace, CylinderZone, PrismZone, Zone, zones_from_geojson
 from gauntlet.dynamics.drone_link import CommandLink, LinkParams
 from gauntlet.dynamics.drone_presets import drone_preset
 from gauntlet.dynamics.fleet import QuadrotorFleet
 from gauntlet.dynamics.wind import Gust, MeanWind, WindField
-from gauntlet.library import AssetNotFoundError, resolve_asset
+from gauntlet.library import AssetNotFoundError, resolve_asset, scenario_folder
 from gauntlet.scenarios import drone as sd
 from gauntlet.scenarios.errors import error_at
 from gauntlet.world.drones.mission import MissionProgress
@@ -44,13 +44,11 @@ from gauntlet.world.drones.obstacles import ObstacleField, build_obstacles
 from gauntlet.world.drones.perception import PerceptionRing
 from gauntlet.world.drones.recorder import DroneRecorder
 
-_G = 9.80665
-
 
 def build_zones(scenario: sd.DroneScenario) -> list[Zone]:
     """The scenario's no-fly zones (GeoJSON files resolved next to the scenario, then in assets/)."""
     zones: list[Zone] = []
-    base = Path(scenario.source.file).parent if scenario.source is not None else Path.cwd()
+    base = scenario_folder(scenario.source.file if scenario.source is not None else None)
     for i, z in enumerate(scenario.no_fly_zones):
         name = z.name if not isinstance(z, sd.GeoJsonNoFly) else ""
         if isinstance(z, sd.CylinderNoFly):
@@ -100,9 +98,10 @@ class DroneWorld:
         n = len(drones)
         streams = np.random.SeedSequence(seed).spawn(3 + n)
         forest_rng, wind_rng, ring_rng = (np.random.default_rng(s) for s in streams[:3])
+        self.missions = [MissionProgress(d.mission, np.asarray(d.start_m, float)) for d in drones]
         keep_clear = [np.asarray(d.start_m) for d in drones]
-        for d in drones:
-            keep_clear += [np.asarray(p) for p in _mission_points(d.mission)]
+        for mission in self.missions:
+            keep_clear += list(mission.points)
         self.obstacles: ObstacleField = build_obstacles(scenario.obstacles, keep_clear, forest_rng)
         self.zones = build_zones(scenario)
         self.airspace = Airspace(self.zones, scenario.zone_margin_m) if self.zones else None
@@ -125,7 +124,6 @@ class DroneWorld:
         self.links = [CommandLink(link, np.random.default_rng(s)) for s in streams[3:]]
         self.radius_m = np.array([drone_radius_m(d) for d in drones])
         self.home_m = np.array([d.home_m or d.start_m for d in drones], dtype=np.float64)
-        self.missions = [MissionProgress(d.mission, np.asarray(d.start_m, float)) for d in drones]
         self.time_s = 0.0
         self.steps = 0
         e, a = len(self.ring.elevation_rad), len(self.ring.azimuth_rad)
@@ -155,15 +153,10 @@ class DroneWorld:
         d = self.scenario.drones[index]
         preset = self.presets[index]
         frame, control = preset.airframe, preset.control
-        thrust = (
-            4.0
-            * frame.thrust_coefficient_nps2
-            * frame.max_motor_speed_radps**2
-            * control.thrust_share
-        )
+        thrust = frame.max_thrust_n * control.thrust_share
         # Braking with the thrust left over at the tilt limit, halved for margin.
-        tilt_accel = _G * math.tan(control.max_tilt_rad)
-        spare = math.sqrt(max((thrust / frame.mass_kg) ** 2 - _G**2, 0.0))
+        tilt_accel = GRAVITY_MPS2 * math.tan(control.max_tilt_rad)
+        spare = math.sqrt(max((thrust / frame.mass_kg) ** 2 - GRAVITY_MPS2**2, 0.0))
         return DroneEpisodeInfo(
             scenario=scenario_id,
             drone=d.name,
@@ -180,7 +173,7 @@ class DroneWorld:
             radius_m=float(self.radius_m[index]),
             home_m=self.home_m[index].copy(),
             return_reserve_s=d.return_reserve_s,
-            zones=tuple(_zone_info(z) for z in self.zones),
+            zones=tuple(self.zones),
             zone_margin_m=self.scenario.zone_margin_m,
             ring_azimuth_rad=self.ring.azimuth_rad.copy(),
             ring_elevation_rad=self.ring.elevation_rad.copy(),
@@ -299,24 +292,3 @@ class DroneWorld:
             self.clearance_m, self.wire_distance_m, self.zone_distance_m, commanded,
             self.collided,
         )  # fmt: skip
-
-
-def _mission_points(mission: sd.Mission) -> list[tuple[float, ...]]:
-    if isinstance(mission, sd.GoalMission | sd.HoverMission):
-        return [mission.position_m]
-    return list(mission.points_m)
-
-
-def _zone_info(zone: Zone) -> DroneZone:
-    if isinstance(zone, CylinderZone):
-        return DroneZone(
-            zone.name,
-            None,
-            np.asarray(zone.center_m, float),
-            zone.radius_m,
-            zone.floor_m,
-            zone.ceiling_m,
-        )
-    return DroneZone(
-        zone.name, np.asarray(zone.polygon_m, float), None, 0.0, zone.floor_m, zone.ceiling_m
-    )

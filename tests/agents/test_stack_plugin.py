@@ -8,8 +8,10 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
-from tests.bridges.carla_process import ROOT
+#: The repository's root (examples/ and scenarios/ live there).
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_pip_installed_example_stack_is_found_by_entry_point_and_runs(tmp_path):
